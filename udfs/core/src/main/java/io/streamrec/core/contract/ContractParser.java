@@ -1,0 +1,78 @@
+package io.streamrec.core.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * Parses one topic's records strictly. Never throws on bad input: every record becomes {@link Parsed.Valid} or a
+ * {@link Parsed.Invalid} whose reason is precise enough to fix the producer from the dead letter alone.
+ *
+ * <p>Serializable and stateless, so Flink functions can hold one.
+ */
+public abstract class ContractParser<T> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final TopicSpec topic;
+
+  protected ContractParser(TopicSpec topic) {
+    this.topic = topic;
+  }
+
+  public TopicSpec topic() {
+    return topic;
+  }
+
+  public final Parsed<T> parse(byte[] value) {
+    if (value == null || value.length == 0) {
+      return Parsed.invalid("empty record value (null or tombstone)", null, null);
+    }
+    if (value.length > Limits.MAX_RECORD_BYTES) {
+      return Parsed.invalid(
+          "record is " + value.length + " bytes, more than the limit of " + Limits.MAX_RECORD_BYTES,
+          null,
+          null);
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(value);
+    } catch (JsonProcessingException e) {
+      return Parsed.invalid("malformed JSON: " + e.getOriginalMessage(), null, null);
+    } catch (IOException e) {
+      return Parsed.invalid("unreadable record: " + e.getMessage(), null, null);
+    }
+    if (root == null || root.isMissingNode()) {
+      return Parsed.invalid("empty record value (whitespace only)", null, null);
+    }
+    if (!(root instanceof ObjectNode object)) {
+      return Parsed.invalid("expected a JSON object, got " + root.getNodeType().name().toLowerCase(), null, null);
+    }
+    FieldReader fields = new FieldReader(object);
+    try {
+      return Parsed.valid(read(fields));
+    } catch (ContractViolation violation) {
+      return Parsed.invalid(violation.getMessage(), quietly(fields, "request_id"), quietly(fields, "user_id"));
+    }
+  }
+
+  /** Reads a field's id if it is a valid one, for addressing an error response; null otherwise. */
+  private String quietly(FieldReader fields, String field) {
+    if (!addressable()) {
+      return null;
+    }
+    try {
+      return fields.optionalId(field);
+    } catch (ContractViolation ignored) {
+      return null;
+    }
+  }
+
+  /** Whether an invalid record of this topic should still be answered (requests are; events are not). */
+  protected boolean addressable() {
+    return false;
+  }
+
+  abstract T read(FieldReader fields);
+}

@@ -1,0 +1,71 @@
+package io.streamrec.core.serving;
+
+import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.InteractionType;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What serving remembers about one user between requests: the recent interactions (newest last), what the user
+ * bought, and the last region seen. Bounded, so state stays small however active a user is; the serving function
+ * puts a TTL on the whole session.
+ *
+ * <p>A Flink POJO of arrays so it is stored by Flink's own serializers (no Kryo).
+ */
+public final class SessionState {
+  public static final int MAX_RECENT = 50;
+  public static final int MAX_BOUGHT = 500;
+
+  public String[] recentItems = new String[0];
+  public String[] recentTypes = new String[0];
+  public long[] recentTs = new long[0];
+  public String[] boughtItems = new String[0];
+  public String region;
+  public long lastEventTs;
+
+  public SessionState() {}
+
+  /** Applies one interaction. Events may arrive out of order; the newest-last order is by arrival. */
+  public void apply(Interaction interaction) {
+    recentItems = appendBounded(recentItems, interaction.itemId, MAX_RECENT);
+    recentTypes = appendBounded(recentTypes, interaction.type.wireName(), MAX_RECENT);
+    recentTs = appendBounded(recentTs, interaction.ts, MAX_RECENT);
+    if (interaction.type == InteractionType.PURCHASE && !contains(boughtItems, interaction.itemId)) {
+      boughtItems = appendBounded(boughtItems, interaction.itemId, MAX_BOUGHT);
+    }
+    if (interaction.region != null) {
+      region = interaction.region;
+    }
+    lastEventTs = Math.max(lastEventTs, interaction.ts);
+  }
+
+  public Set<String> bought() {
+    return new HashSet<>(Arrays.asList(boughtItems));
+  }
+
+  private static boolean contains(String[] values, String v) {
+    for (String x : values) {
+      if (x.equals(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String[] appendBounded(String[] values, String v, int max) {
+    int keep = Math.min(values.length, max - 1);
+    String[] out = new String[keep + 1];
+    System.arraycopy(values, values.length - keep, out, 0, keep);
+    out[keep] = v;
+    return out;
+  }
+
+  private static long[] appendBounded(long[] values, long v, int max) {
+    int keep = Math.min(values.length, max - 1);
+    long[] out = new long[keep + 1];
+    System.arraycopy(values, values.length - keep, out, 0, keep);
+    out[keep] = v;
+    return out;
+  }
+}
