@@ -1,0 +1,128 @@
+package io.streamrec.jobs.common;
+
+import io.streamrec.core.contract.TopicSpec;
+import io.streamrec.core.store.FeatureStoreSpec;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.java.utils.ParameterTool;
+
+/**
+ * The arguments every job takes, parsed once into an immutable value and shown in the web UI (Job → Configuration)
+ * through {@link #asGlobalParameters()}.
+ *
+ * <pre>
+ *   --bootstrap-servers 127.0.0.1:9092   Kafka
+ *   --topic-prefix ""                    prepended to every topic name (e.g. "staging.")
+ *   --feature-store embedded             embedded | embedded:&lt;name&gt;
+ *   --group-prefix streamrec             consumer group = &lt;prefix&gt;-&lt;job&gt;
+ *   --starting-offsets committed         committed (falling back to earliest) | earliest | latest
+ *   --buffer-timeout-ms -1               -1 = the job's own default (serving: 0)
+ * </pre>
+ */
+public final class JobConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public enum StartingOffsets {
+    COMMITTED,
+    EARLIEST,
+    LATEST
+  }
+
+  private final String bootstrapServers;
+  private final String topicPrefix;
+  private final FeatureStoreSpec featureStore;
+  private final String groupPrefix;
+  private final StartingOffsets startingOffsets;
+  private final long bufferTimeoutMs;
+
+  private JobConfig(String bootstrapServers, String topicPrefix, FeatureStoreSpec featureStore, String groupPrefix,
+      StartingOffsets startingOffsets, long bufferTimeoutMs) {
+    this.bootstrapServers = bootstrapServers;
+    this.topicPrefix = topicPrefix;
+    this.featureStore = featureStore;
+    this.groupPrefix = groupPrefix;
+    this.startingOffsets = startingOffsets;
+    this.bufferTimeoutMs = bufferTimeoutMs;
+  }
+
+  public static JobConfig fromArgs(String... args) {
+    ParameterTool p = ParameterTool.fromArgs(args);
+    String offsets = p.get("starting-offsets", "committed");
+    StartingOffsets starting;
+    try {
+      starting = StartingOffsets.valueOf(offsets.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--starting-offsets must be committed, earliest or latest, got '" + offsets + "'");
+    }
+    long bufferTimeout = p.getLong("buffer-timeout-ms", -1);
+    if (bufferTimeout < -1) {
+      throw new IllegalArgumentException("--buffer-timeout-ms must be >= -1, got " + bufferTimeout);
+    }
+    String bootstrap = p.get("bootstrap-servers", "127.0.0.1:9092");
+    if (bootstrap.isBlank()) {
+      throw new IllegalArgumentException("--bootstrap-servers must not be empty");
+    }
+    return new JobConfig(bootstrap, p.get("topic-prefix", ""),
+        FeatureStoreSpec.parse(p.get("feature-store", "embedded")), p.get("group-prefix", "streamrec"), starting,
+        bufferTimeout);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public String topicPrefix() {
+    return topicPrefix;
+  }
+
+  public String topic(TopicSpec spec) {
+    return spec.nameWithPrefix(topicPrefix);
+  }
+
+  public FeatureStoreSpec featureStore() {
+    return featureStore;
+  }
+
+  public String groupId(String jobName) {
+    return groupPrefix + "-" + jobName;
+  }
+
+  public StartingOffsets startingOffsets() {
+    return startingOffsets;
+  }
+
+  /** The buffer timeout to use, or {@code jobDefault} when none was given. */
+  public long bufferTimeoutMs(long jobDefault) {
+    return bufferTimeoutMs < 0 ? jobDefault : bufferTimeoutMs;
+  }
+
+  /** The arguments that reproduce this config, e.g. to submit the same job to another cluster. */
+  public String[] toArgs() {
+    return toMap().entrySet().stream()
+        .flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue()))
+        .toArray(String[]::new);
+  }
+
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("bootstrap-servers", bootstrapServers);
+    m.put("topic-prefix", topicPrefix);
+    m.put("feature-store", featureStore.toString());
+    m.put("group-prefix", groupPrefix);
+    m.put("starting-offsets", startingOffsets.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("buffer-timeout-ms", Long.toString(bufferTimeoutMs));
+    return m;
+  }
+
+  public ExecutionConfig.GlobalJobParameters asGlobalParameters() {
+    return ParameterTool.fromMap(toMap());
+  }
+
+  @Override
+  public String toString() {
+    return "JobConfig" + toMap();
+  }
+}

@@ -1,0 +1,166 @@
+package io.streamrec.jobs.serving;
+
+import io.streamrec.core.contract.Contracts;
+import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.RecRequest;
+import io.streamrec.core.contract.Topics;
+import io.streamrec.core.store.FeatureStoreSpec;
+import io.streamrec.jobs.common.JobConfig;
+import io.streamrec.jobs.common.KafkaIO;
+import io.streamrec.jobs.common.OutRecord;
+import io.streamrec.jobs.common.ParseOrDeadLetter;
+import io.streamrec.jobs.common.RawRecord;
+import io.streamrec.jobs.common.StreamInput;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.statefun.flink.core.StatefulFunctionsConfig;
+import org.apache.flink.statefun.flink.core.message.MessageFactoryType;
+import org.apache.flink.statefun.flink.core.message.RoutableMessage;
+import org.apache.flink.statefun.flink.core.message.RoutableMessageBuilder;
+import org.apache.flink.statefun.flink.datastream.SerializableStatefulFunctionProvider;
+import org.apache.flink.statefun.flink.datastream.StatefulFunctionDataStreamBuilder;
+import org.apache.flink.statefun.flink.datastream.StatefulFunctionEgressStreams;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The serving job: a Stateful Functions pipeline keyed by user.
+ *
+ * <pre>
+ *   rec-requests ─► parse ─┐                                   ┌─► rec-responses
+ *   interactions ─► parse ─┴─► user-session (StateFun, by user) ┘
+ *        └──────────┴──► dead letters, error responses ──────────► Kafka
+ * </pre>
+ *
+ * <p>Requests and interactions meet in the same function instance, so an interaction changes the very next
+ * response. Serving favours latency: buffer timeout 0 and a consumer that does not wait for full fetches.
+ */
+public final class ServingJob {
+
+  public static final String NAME = "streamrec-serving";
+  /** Flushing network buffers per record: responses must not wait for a buffer to fill. */
+  public static final long DEFAULT_BUFFER_TIMEOUT_MS = 0;
+
+  private final JobConfig config;
+  private final StreamInput<RawRecord> requests;
+  private final StreamInput<RawRecord> interactions;
+  private final Sink<OutRecord> kafkaOut;
+
+  public ServingJob(JobConfig config, StreamInput<RawRecord> requests, StreamInput<RawRecord> interactions,
+      Sink<OutRecord> kafkaOut) {
+    this.config = config;
+    this.requests = requests;
+    this.interactions = interactions;
+    this.kafkaOut = kafkaOut;
+  }
+
+  public static ServingJob withKafka(JobConfig config) {
+    return new ServingJob(
+        config,
+        KafkaIO.input(config, Topics.REC_REQUESTS, NAME, KafkaIO.Profile.LOW_LATENCY),
+        KafkaIO.input(config, Topics.INTERACTIONS, NAME, KafkaIO.Profile.LOW_LATENCY),
+        KafkaIO.output(config, KafkaIO.Profile.LOW_LATENCY));
+  }
+
+  public void build(StreamExecutionEnvironment env) {
+    env.getConfig().setGlobalJobParameters(config.asGlobalParameters());
+    env.setBufferTimeout(config.bufferTimeoutMs(DEFAULT_BUFFER_TIMEOUT_MS));
+
+    SingleOutputStreamOperator<RecRequest> parsedRequests =
+        requests.open(env)
+            .process(new ParseOrDeadLetter<>(Contracts.REC_REQUESTS, NAME, config))
+            .name("parse rec-requests")
+            .uid("parse-requests");
+    SingleOutputStreamOperator<Interaction> parsedInteractions =
+        interactions.open(env)
+            .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config))
+            .name("parse interactions")
+            .uid("parse-interactions");
+
+    DataStream<RoutableMessage> requestMessages =
+        parsedRequests.map(new ToUser<RecRequest>(r -> r.userId)).name("route requests").uid("route-requests");
+    DataStream<RoutableMessage> interactionMessages =
+        parsedInteractions.map(new ToUser<Interaction>(i -> i.userId))
+            .name("route interactions")
+            .uid("route-interactions");
+
+    StatefulFunctionsConfig statefun = StatefulFunctionsConfig.fromEnvironment(env);
+    statefun.setFlinkJobName(NAME);
+    // Our own JSON payloads instead of StateFun's default Kryo: see ServingPayloadSerializer.
+    statefun.setFactoryType(MessageFactoryType.WITH_CUSTOM_PAYLOADS);
+    statefun.setCustomPayloadSerializerClassName(ServingPayloadSerializer.class.getName());
+
+    FeatureStoreSpec store = config.featureStore();
+    String responseTopic = config.topic(Topics.REC_RESPONSES);
+    StatefulFunctionEgressStreams out =
+        StatefulFunctionDataStreamBuilder.builder("serving")
+            .withDataStreamAsIngress(requestMessages)
+            .withDataStreamAsIngress(interactionMessages)
+            .withFunctionProvider(Identifiers.USER_SESSION, new SessionProvider(store, responseTopic))
+            .withEgressId(Identifiers.KAFKA_OUT)
+            .withConfiguration(statefun)
+            .build(env);
+
+    out.getDataStreamForEgressId(Identifiers.KAFKA_OUT)
+        .union(
+            parsedRequests.getSideOutput(ParseOrDeadLetter.DIRECT_OUT),
+            parsedInteractions.getSideOutput(ParseOrDeadLetter.DIRECT_OUT))
+        .sinkTo(kafkaOut)
+        .name("kafka: responses, dead letters")
+        .uid("kafka-out");
+  }
+
+  public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+    build(env);
+    return env.executeAsync(NAME);
+  }
+
+  public static void main(String[] args) throws Exception {
+    JobConfig config = JobConfig.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    withKafka(config).build(env);
+    env.execute(NAME);
+  }
+
+  /** Addresses a message to the user-session function of its user. */
+  static final class ToUser<T> implements MapFunction<T, RoutableMessage> {
+    private static final long serialVersionUID = 1L;
+    private final UserIdOf<T> userId;
+
+    ToUser(UserIdOf<T> userId) {
+      this.userId = userId;
+    }
+
+    @Override
+    public RoutableMessage map(T message) {
+      return RoutableMessageBuilder.builder()
+          .withTargetAddress(Identifiers.USER_SESSION, userId.of(message))
+          .withMessageBody(message)
+          .build();
+    }
+  }
+
+  @FunctionalInterface
+  interface UserIdOf<T> extends java.io.Serializable {
+    String of(T message);
+  }
+
+  static final class SessionProvider implements SerializableStatefulFunctionProvider {
+    private static final long serialVersionUID = 1L;
+    private final FeatureStoreSpec store;
+    private final String responseTopic;
+
+    SessionProvider(FeatureStoreSpec store, String responseTopic) {
+      this.store = store;
+      this.responseTopic = responseTopic;
+    }
+
+    @Override
+    public org.apache.flink.statefun.sdk.StatefulFunction functionOfType(
+        org.apache.flink.statefun.sdk.FunctionType type) {
+      return new UserSessionFn(store, responseTopic);
+    }
+  }
+}
