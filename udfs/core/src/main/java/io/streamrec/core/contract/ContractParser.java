@@ -16,13 +16,20 @@ public abstract class ContractParser<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final TopicSpec topic;
+  private final Class<T> type;
 
-  protected ContractParser(TopicSpec topic) {
+  protected ContractParser(TopicSpec topic, Class<T> type) {
     this.topic = topic;
+    this.type = type;
   }
 
   public TopicSpec topic() {
     return topic;
+  }
+
+  /** The record type this parser produces. */
+  public Class<T> type() {
+    return type;
   }
 
   public final Parsed<T> parse(byte[] value) {

@@ -17,7 +17,7 @@ public final class Contracts {
     private static final long serialVersionUID = 1L;
 
     InteractionParser() {
-      super(Topics.INTERACTIONS);
+      super(Topics.INTERACTIONS, Interaction.class);
     }
 
     @Override
@@ -44,7 +44,7 @@ public final class Contracts {
     private static final long serialVersionUID = 1L;
 
     ItemParser() {
-      super(Topics.ITEMS);
+      super(Topics.ITEMS, Item.class);
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class Contracts {
     private static final long serialVersionUID = 1L;
 
     UserParser() {
-      super(Topics.USERS);
+      super(Topics.USERS, User.class);
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class Contracts {
     private static final long serialVersionUID = 1L;
 
     RecRequestParser() {
-      super(Topics.REC_REQUESTS);
+      super(Topics.REC_REQUESTS, RecRequest.class);
     }
 
     @Override

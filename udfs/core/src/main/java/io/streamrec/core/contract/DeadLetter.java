@@ -32,6 +32,11 @@ public record DeadLetter(
     int max = Limits.MAX_DEAD_LETTER_RAW_CHARS;
     // Decoding first and truncating chars avoids cutting a multi-byte character in half.
     String s = new String(bytes, 0, Math.min(bytes.length, max * 4), java.nio.charset.StandardCharsets.UTF_8);
-    return s.length() <= max ? s : s.substring(0, max) + "…[" + bytes.length + " bytes]";
+    if (s.length() <= max) {
+      return s;
+    }
+    // Nor cut a surrogate pair (a character outside the BMP, such as an emoji) in half.
+    int cut = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, cut) + "…[" + bytes.length + " bytes]";
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param partitions partition count used when the launcher creates the topic
  * @param compacted whether the topic is log-compacted (latest record per key is the current truth)
  */
-public record TopicSpec(String name, String keyField, int partitions, boolean compacted) {
+public record TopicSpec(String name, String keyField, int partitions, boolean compacted)
+    implements java.io.Serializable {
 
   public TopicSpec {
     Objects.requireNonNull(name, "name");

@@ -66,17 +66,26 @@ public final class TrendingRecommender {
     List<RecItem> items = new ArrayList<>(request.k);
     Set<String> taken = new HashSet<>();
     FeatureRecord regional = lists.get(regionKey);
-    if (regional != null && !regionKey.equals(globalKey)) {
-      take(TrendingList.fromRecord(region, regional), SOURCE_REGION, request, skip, taken, items);
-    }
     FeatureRecord global = lists.get(globalKey);
-    if (global != null) {
-      take(TrendingList.fromRecord(StoreLayout.GLOBAL_REGION, global), SOURCE_GLOBAL, request, skip, taken, items);
+    try {
+      if (regional != null && !regionKey.equals(globalKey)) {
+        take(TrendingList.fromRecord(region, regional), SOURCE_REGION, request, skip, taken, items);
+      }
+      if (global != null) {
+        take(TrendingList.fromRecord(StoreLayout.GLOBAL_REGION, global), SOURCE_GLOBAL, request, skip, taken,
+            items);
+      }
+    } catch (RuntimeException corrupt) {
+      // A malformed record in the store must not take serving down: answer with what was read so far.
+      return new RecResponse(request.requestId, request.userId, items, models(), true,
+          "unreadable trending record: " + corrupt.getMessage(), null, timings(start, afterStore));
     }
 
     String reason = null;
     if (items.isEmpty()) {
-      reason = "no trending items known yet";
+      reason = regional == null && global == null
+          ? "no trending items known yet"
+          : "every trending item was filtered out (bought or excluded)";
     } else if (regional == null && !regionKey.equals(globalKey)) {
       reason = "no trending list for region '" + region + "' yet; served the global list";
     }

@@ -1,0 +1,60 @@
+package io.streamrec.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FeatureStoreSpecTest {
+
+  @Test
+  void parsesEmbeddedWithTheDefaultName() {
+    FeatureStoreSpec spec = FeatureStoreSpec.parse("embedded");
+    assertThat(spec).isEqualTo(new FeatureStoreSpec("embedded", "default"));
+    assertThat(spec.backend()).isEqualTo("embedded");
+    assertThat(spec.name()).isEqualTo(FeatureStoreSpec.DEFAULT_NAME);
+    assertThat(spec.toString()).isEqualTo("embedded:default");
+  }
+
+  @Test
+  void parsesEmbeddedWithAName() {
+    assertThat(FeatureStoreSpec.parse("embedded:x")).isEqualTo(new FeatureStoreSpec("embedded", "x"));
+    assertThat(FeatureStoreSpec.parse("  embedded:run-7 ")).isEqualTo(new FeatureStoreSpec("embedded", "run-7"));
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", "   "})
+  void rejectsAnEmptySpec(String spec) {
+    assertThatThrownBy(() -> FeatureStoreSpec.parse(spec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("feature store spec is empty; expected 'embedded' or 'embedded:<name>'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"aerospike://h", "embedded:", "Embedded", "embeddedx", "embedded;x"})
+  void rejectsUnknownSpecsNamingThem(String spec) {
+    assertThatThrownBy(() -> FeatureStoreSpec.parse(spec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown feature store '" + spec + "': this version supports 'embedded' or 'embedded:<name>'");
+  }
+
+  @Test
+  void openReturnsTheSharedInstanceOfThatName() {
+    String name = "FeatureStoreSpecTest-open";
+    try {
+      FeatureStore opened = FeatureStoreSpec.parse("embedded:" + name).open();
+      assertThat(opened).isSameAs(EmbeddedFeatureStore.shared(name));
+      opened.upsert(new FeatureKey("s", "k"), Map.of("n", 1L), 1, Duration.ZERO);
+      opened.close();
+      assertThat(FeatureStoreSpec.parse("embedded:" + name).open().get(new FeatureKey("s", "k"))).isPresent();
+    } finally {
+      EmbeddedFeatureStore.clearShared(name);
+    }
+  }
+}
