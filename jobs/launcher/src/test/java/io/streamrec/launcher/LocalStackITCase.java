@@ -1,0 +1,203 @@
+package io.streamrec.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.core.contract.DeadLetter;
+import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.contract.Json;
+import io.streamrec.core.contract.RecRequest;
+import io.streamrec.core.contract.RecResponse;
+import io.streamrec.core.contract.Topics;
+import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.serving.ServingJob;
+import io.streamrec.runtime.FlinkRestClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The thin slice end to end: a real Kafka broker (own JVM), the MiniCluster with both jobs submitted as separate
+ * Flink jobs, and a client talking only Kafka.
+ */
+class LocalStackITCase {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @TempDir static Path workDir;
+  private static LocalStack stack;
+  private static RecClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(BuildInfo.load(),
+        new LocalStack.Settings(LocalStack.Mode.MINICLUSTER, workDir, 0, 0, "", Duration.ofMinutes(2)),
+        Progress.silent());
+    client = new RecClient(stack.bootstrapServers(), "");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static void purchase(String user, String item, String region, long ts) {
+    client.send(Topics.INTERACTIONS, user,
+        Interaction.of(unique("e"), user, item, InteractionType.PURCHASE, ts).withRegion(region));
+  }
+
+  private static RecResponse ask(String user, String region, int k) throws Exception {
+    RecRequest r = RecRequest.of(unique("r"), user, System.currentTimeMillis(), k);
+    r.region = region;
+    CompletableFuture<RecClient.Reply> reply = client.request(r);
+    client.flush();
+    return reply.get(30, TimeUnit.SECONDS).response();
+  }
+
+  /** Asks until the answer satisfies {@code expectation}: features arrive asynchronously. */
+  private static RecResponse askUntil(String user, String region, int k, Predicate<RecResponse> expectation)
+      throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    RecResponse last;
+    do {
+      last = ask(user, region, k);
+      if (expectation.test(last)) {
+        return last;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no expected response within " + TIMEOUT + "; last: " + Json.writeString(last));
+  }
+
+  private static List<String> itemIds(RecResponse r) {
+    return r.items().stream().map(RecResponse.RecItem::itemId).toList();
+  }
+
+  @Test
+  void bothJobsRunAsSeparateFlinkJobs() throws Exception {
+    var jobs = new FlinkRestClient(stack.webUrl()).jobsOverview();
+    assertThat(jobs).extracting(FlinkRestClient.JobSummary::name)
+        .containsExactlyInAnyOrder(FeatureJob.NAME, ServingJob.NAME);
+    assertThat(jobs).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
+  }
+
+  @Test
+  void servesTrendingInTheUsersRegionWithoutWhatTheyBought() throws Exception {
+    String region = unique("region");
+    String buyer = unique("buyer");
+    long now = System.currentTimeMillis();
+    // In this region: A bought 3 times, B twice, C once. The buyer bought A.
+    purchase(buyer, "A", region, now);
+    purchase(unique("u"), "A", region, now);
+    purchase(unique("u"), "A", region, now);
+    purchase(unique("u"), "B", region, now);
+    purchase(unique("u"), "B", region, now);
+    purchase(unique("u"), "C", region, now);
+    client.flush();
+
+    RecResponse stranger = askUntil(unique("stranger"), region, 3, r -> itemIds(r).equals(List.of("A", "B", "C")));
+    assertThat(stranger.degraded()).isFalse();
+    assertThat(stranger.items()).extracting(RecResponse.RecItem::rank).containsExactly(1, 2, 3);
+    assertThat(stranger.items().get(0).score()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(stranger.items().get(0).sources()).containsExactly("trending_region");
+
+    // The serving job saw the buyer's purchase on the same topic: A is excluded for them.
+    RecResponse buyers = askUntil(buyer, region, 3, r -> !itemIds(r).contains("A") && itemIds(r).size() >= 2);
+    assertThat(itemIds(buyers).subList(0, 2)).containsExactly("B", "C");
+  }
+
+  @Test
+  void aRequestWithABadFieldGetsAnErrorResponseAndADeadLetter() throws Exception {
+    String requestId = unique("bad");
+    String user = unique("u");
+    byte[] bad = ("{\"request_id\":\"" + requestId + "\",\"user_id\":\"" + user
+        + "\",\"ts\":1700000000000,\"k\":500}").getBytes(StandardCharsets.UTF_8);
+    try (TopicReader responses = new TopicReader(stack.bootstrapServers(), Topics.REC_RESPONSES.name());
+        TopicReader deadLetters = new TopicReader(stack.bootstrapServers(), Topics.DEAD_LETTERS.name())) {
+      client.send(Topics.REC_REQUESTS, user, bad);
+      client.flush();
+
+      RecResponse error = Json.read(responses.awaitRecord(
+          r -> new String(r.value(), StandardCharsets.UTF_8).contains(requestId), TIMEOUT).value(),
+          RecResponse.class);
+      assertThat(error.userId()).isEqualTo(user);
+      assertThat(error.items()).isEmpty();
+      assertThat(error.error()).contains("'k'").contains("500");
+
+      DeadLetter letter = Json.read(deadLetters.awaitRecord(
+          r -> new String(r.value(), StandardCharsets.UTF_8).contains(requestId), TIMEOUT).value(),
+          DeadLetter.class);
+      assertThat(letter.topic()).isEqualTo(Topics.REC_REQUESTS.name());
+      assertThat(letter.reason()).contains("'k'");
+      assertThat(letter.job()).isEqualTo(ServingJob.NAME);
+    }
+  }
+
+  @Test
+  void garbageBecomesDeadLettersFromEveryJobThatReadsIt() throws Exception {
+    String marker = unique("garbage");
+    try (TopicReader deadLetters = new TopicReader(stack.bootstrapServers(), Topics.DEAD_LETTERS.name())) {
+      client.send(Topics.INTERACTIONS, "k", ("{not json " + marker).getBytes(StandardCharsets.UTF_8));
+      client.flush();
+      Set<String> jobs = new HashSet<>();
+      for (String job : List.of(FeatureJob.NAME, ServingJob.NAME)) {
+        DeadLetter letter = Json.read(deadLetters.awaitRecord(r -> {
+          DeadLetter d = Json.read(r.value(), DeadLetter.class);
+          return d.raw() != null && d.raw().contains(marker) && job.equals(d.job());
+        }, TIMEOUT).value(), DeadLetter.class);
+        assertThat(letter.topic()).isEqualTo(Topics.INTERACTIONS.name());
+        assertThat(letter.reason()).startsWith("malformed JSON");
+        jobs.add(letter.job());
+      }
+      assertThat(jobs).hasSize(2);
+    }
+  }
+
+  @Test
+  void everyRequestGetsExactlyOneResponse() throws Exception {
+    int n = 200;
+    List<CompletableFuture<RecClient.Reply>> replies = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    try (RecClient own = new RecClient(stack.bootstrapServers(), "")) {
+      for (int i = 0; i < n; i++) {
+        RecRequest r = RecRequest.of(unique("n"), "user-" + (i % 37), System.currentTimeMillis(), 5);
+        ids.add(r.requestId);
+        replies.add(own.request(r));
+      }
+      own.flush();
+      Set<String> answered = new HashSet<>();
+      for (CompletableFuture<RecClient.Reply> f : replies) {
+        answered.add(f.get(60, TimeUnit.SECONDS).response().requestId());
+      }
+      assertThat(answered).isEqualTo(ids);
+      // Responses keep arriving for a moment if there were duplicates; give them the chance to show up.
+      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < settle) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+      assertThat(own.unmatchedResponses()).isZero();
+    }
+  }
+}
