@@ -7,6 +7,7 @@ import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.contract.TopicSpec;
 import io.streamrec.core.contract.Topics;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -21,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Metrics (per operator, in the web UI): {@code recordsValid}, {@code recordsDeadLettered},
  * {@code errorResponses}.
  */
-public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
+public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T>
+    implements ResultTypeQueryable<T> {
   private static final long serialVersionUID = 1L;
 
   /** Records that go to Kafka as they are: dead letters and error responses. */
@@ -46,6 +48,11 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
 
   public TopicSpec topic() {
     return parser.topic();
+  }
+
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return TypeInformation.of(parser.type());
   }
 
   @Override
