@@ -1,6 +1,8 @@
 package io.streamrec.core.store;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +26,8 @@ public final class EmbeddedFeatureStore implements FeatureStore {
 
   private final String name;
   private final ConcurrentHashMap<FeatureKey, FeatureRecord> records = new ConcurrentHashMap<>();
+  /** Version of the delete of each deleted key (kept for the life of the store: deletes are rare). */
+  private final ConcurrentHashMap<FeatureKey, Long> tombstones = new ConcurrentHashMap<>();
   private final LongSupplier clock;
   private final boolean shared;
 
@@ -49,6 +53,7 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     EmbeddedFeatureStore store = SHARED.get(name);
     if (store != null) {
       store.records.clear();
+      store.tombstones.clear();
     }
   }
 
@@ -63,7 +68,7 @@ public final class EmbeddedFeatureStore implements FeatureStore {
   }
 
   @Override
-  public Map<FeatureKey, FeatureRecord> getAll(Collection<FeatureKey> keys) {
+  public CompletableFuture<Map<FeatureKey, FeatureRecord>> readAll(Collection<FeatureKey> keys) {
     long now = clock.getAsLong();
     Map<FeatureKey, FeatureRecord> out = new HashMap<>(Math.max(4, keys.size() * 2));
     for (FeatureKey key : keys) {
@@ -76,53 +81,108 @@ public final class EmbeddedFeatureStore implements FeatureStore {
         }
       }
     }
-    return out;
+    return CompletableFuture.completedFuture(out);
   }
 
+  /**
+   * Applies the writes in order. A write with bins no backend could store is a programming error: it is refused
+   * with an {@link IllegalArgumentException} before anything is written.
+   */
   @Override
-  public boolean upsert(FeatureKey key, Map<String, Object> bins, long version, Duration ttl) {
-    checkBins(bins);
+  public CompletableFuture<List<WriteOutcome>> writeAll(List<FeatureWrite> writes) {
+    for (FeatureWrite w : writes) {
+      checkBins(w.bins());
+      for (FeatureWrite.NewestEntries m : w.mapMerges()) {
+        checkBins(Map.of(m.bin(), m.entries()));
+      }
+    }
+    List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
+    for (FeatureWrite w : writes) {
+      outcomes.add(w.kind() == FeatureWrite.Kind.DELETE ? delete(w) : upsert(w));
+    }
+    return CompletableFuture.completedFuture(outcomes);
+  }
+
+  private WriteOutcome upsert(FeatureWrite w) {
     long now = clock.getAsLong();
-    long expiresAt = ttl.isZero() ? FeatureRecord.NEVER : now + ttl.toMillis();
-    boolean[] applied = {false};
+    long expiresAt = w.ttl().isZero() ? FeatureRecord.NEVER : now + w.ttl().toMillis();
+    WriteOutcome[] outcome = {WriteOutcome.STALE};
     records.compute(
-        key,
+        w.key(),
         (k, old) -> {
           boolean live = old != null && old.expiresAtMillis() > now;
-          if (live && old.version() > version) {
+          if (live && old.version() > w.version()) {
             return old;
           }
-          applied[0] = true;
-          if (!live) {
-            return new FeatureRecord(bins, version, expiresAt);
+          Long deletedAt = tombstones.get(k);
+          if (!live && deletedAt != null && deletedAt > w.version()) {
+            return old; // deleted by a newer event: a late, older upsert must not bring the record back
           }
-          Map<String, Object> merged = new HashMap<>(old.bins());
-          merged.putAll(bins);
-          return new FeatureRecord(merged, version, expiresAt);
+          tombstones.remove(k);
+          outcome[0] = WriteOutcome.APPLIED;
+          Map<String, Object> merged = live ? new HashMap<>(old.bins()) : new HashMap<>();
+          merged.putAll(w.bins());
+          for (FeatureWrite.NewestEntries m : w.mapMerges()) {
+            merged.put(m.bin(), mergeNewest(merged.get(m.bin()), m));
+          }
+          return new FeatureRecord(merged, w.version(), expiresAt);
         });
-    return applied[0];
+    return outcome[0];
   }
 
-  @Override
-  public boolean delete(FeatureKey key, long version) {
-    boolean[] applied = {false};
-    records.computeIfPresent(
-        key,
+  private WriteOutcome delete(FeatureWrite w) {
+    WriteOutcome[] outcome = {WriteOutcome.STALE};
+    records.compute(
+        w.key(),
         (k, old) -> {
-          if (old.version() > version) {
+          if (old != null && old.version() > w.version()) {
             return old;
           }
-          applied[0] = true;
+          Long deletedAt = tombstones.get(k);
+          if (deletedAt == null || deletedAt <= w.version()) {
+            tombstones.put(k, w.version());
+            outcome[0] = WriteOutcome.APPLIED;
+          }
           return null;
         });
-    return applied[0];
+    return outcome[0];
   }
+
+  /** Merges entries into a map bin and keeps the newest (greatest rank) ones; see NewestEntries. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, List<Object>> mergeNewest(Object current, FeatureWrite.NewestEntries m) {
+    Map<String, List<Object>> all = new HashMap<>();
+    if (current instanceof Map<?, ?> map) {
+      all.putAll((Map<String, List<Object>>) map);
+    } else if (current != null) {
+      throw new IllegalArgumentException("bin '" + m.bin() + "' holds a " + current.getClass().getSimpleName()
+          + ", not a map");
+    }
+    for (Map.Entry<String, List<Object>> e : m.entries().entrySet()) {
+      all.put(e.getKey(), List.copyOf(e.getValue()));
+    }
+    if (all.size() <= m.keepNewest()) {
+      return Map.copyOf(all);
+    }
+    Map<String, List<Object>> kept = new HashMap<>();
+    all.entrySet().stream()
+        .sorted(NEWEST_FIRST)
+        .limit(m.keepNewest())
+        .forEach(e -> kept.put(e.getKey(), e.getValue()));
+    return Map.copyOf(kept);
+  }
+
+  private static final Comparator<Map.Entry<String, List<Object>>> NEWEST_FIRST =
+      Comparator.<Map.Entry<String, List<Object>>>comparingLong(e -> (Long) e.getValue().get(0))
+          .reversed()
+          .thenComparing(Map.Entry::getKey, Comparator.reverseOrder());
 
   /** Shared instances live as long as the JVM; closing one handle must not empty it for the other jobs. */
   @Override
   public void close() {
     if (!shared) {
       records.clear();
+      tombstones.clear();
     }
   }
 
@@ -145,8 +205,17 @@ public final class EmbeddedFeatureStore implements FeatureStore {
       }
       return;
     }
+    if (v instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          throw new IllegalArgumentException("bin '" + bin + "' has a map key that is not a String: " + e.getKey());
+        }
+        checkValue(bin, e.getValue());
+      }
+      return;
+    }
     throw new IllegalArgumentException(
         "bin '" + bin + "' holds a " + (v == null ? "null" : v.getClass().getName())
-            + "; allowed: String, Long, Double, Boolean and Lists of them");
+            + "; allowed: String, Long, Double, Boolean, and Lists and String-keyed Maps of them");
   }
 }

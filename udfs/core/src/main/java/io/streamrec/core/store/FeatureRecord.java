@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A stored record: its bins, the version (event time) of the write that produced it, and when it expires.
  *
- * <p>Bin values are limited to what every backend can store: String, Long, Double, Boolean and Lists of those.
+ * <p>Bin values are limited to what every backend can store: String, Long, Double, Boolean, and Lists and
+ * String-keyed Maps of those.
  */
 public record FeatureRecord(Map<String, Object> bins, long version, long expiresAtMillis) {
 
@@ -23,6 +24,17 @@ public record FeatureRecord(Map<String, Object> bins, long version, long expires
   public long getLong(String bin, long fallback) {
     Object v = bins.get(bin);
     return v == null ? fallback : ((Number) v).longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  public <V> Map<String, V> getMap(String bin) {
+    Object v = bins.get(bin);
+    return v == null ? Map.of() : (Map<String, V>) v;
+  }
+
+  public double getDouble(String bin, double fallback) {
+    Object v = bins.get(bin);
+    return v == null ? fallback : ((Number) v).doubleValue();
   }
 
   @SuppressWarnings("unchecked")

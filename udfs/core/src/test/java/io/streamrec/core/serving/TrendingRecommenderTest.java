@@ -18,6 +18,10 @@ import io.streamrec.core.store.FeatureStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import io.streamrec.core.store.FeatureStoreException;
+import io.streamrec.core.store.FeatureWrite;
+import io.streamrec.core.store.WriteOutcome;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -301,17 +305,12 @@ class TrendingRecommenderTest {
   void throwingStoreGivesADegradedResponseNotAnException() {
     FeatureStore broken = new FeatureStore() {
       @Override
-      public Map<FeatureKey, FeatureRecord> getAll(Collection<FeatureKey> keys) {
-        throw new IllegalStateException("connection refused");
+      public CompletableFuture<Map<FeatureKey, FeatureRecord>> readAll(Collection<FeatureKey> keys) {
+        return CompletableFuture.failedFuture(new FeatureStoreException("connection refused", true));
       }
 
       @Override
-      public boolean upsert(FeatureKey key, Map<String, Object> bins, long version, Duration ttl) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public boolean delete(FeatureKey key, long version) {
+      public CompletableFuture<List<WriteOutcome>> writeAll(List<FeatureWrite> writes) {
         throw new UnsupportedOperationException();
       }
 
@@ -336,19 +335,14 @@ class TrendingRecommenderTest {
     List<Collection<FeatureKey>> calls = new ArrayList<>();
     FeatureStore counting = new FeatureStore() {
       @Override
-      public Map<FeatureKey, FeatureRecord> getAll(Collection<FeatureKey> keys) {
+      public CompletableFuture<Map<FeatureKey, FeatureRecord>> readAll(Collection<FeatureKey> keys) {
         calls.add(List.copyOf(keys));
-        return store.getAll(keys);
+        return store.readAll(keys);
       }
 
       @Override
-      public boolean upsert(FeatureKey key, Map<String, Object> bins, long version, Duration ttl) {
-        return store.upsert(key, bins, version, ttl);
-      }
-
-      @Override
-      public boolean delete(FeatureKey key, long version) {
-        return store.delete(key, version);
+      public CompletableFuture<List<WriteOutcome>> writeAll(List<FeatureWrite> writes) {
+        return store.writeAll(writes);
       }
 
       @Override

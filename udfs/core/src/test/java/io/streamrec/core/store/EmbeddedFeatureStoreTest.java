@@ -152,11 +152,30 @@ class EmbeddedFeatureStoreTest {
     assertThat(store.get(A)).isPresent();
     assertThat(store.delete(A, 10)).isTrue();
     assertThat(store.get(A)).isEmpty();
-    assertThat(store.delete(A, 11)).isFalse(); // nothing left to delete
+    // Deleting again is idempotent, and the tombstone keeps a late, older upsert from resurrecting the record.
+    assertThat(store.delete(A, 11)).isTrue();
+    assertThat(store.upsert(A, Map.of("n", 2L), 10, NO_TTL)).isFalse();
+    assertThat(store.get(A)).isEmpty();
+    assertThat(store.upsert(A, Map.of("n", 3L), 11, NO_TTL)).isTrue();
+    assertThat(store.get(A).orElseThrow().bins()).isEqualTo(Map.of("n", 3L));
 
     store.upsert(B, Map.of("n", 1L), 10, NO_TTL);
     assertThat(store.delete(B, 12)).isTrue();
     assertThat(store.get(B)).isEmpty();
+  }
+
+  @Test
+  void newestEntriesMergeKeepsTheGreatestRanksAndIsIdempotent() {
+    FeatureWrite first = FeatureWrite.upsert(A, Map.of(), 1, NO_TTL).withMapMerge(new FeatureWrite.NewestEntries(
+        "recent", Map.of("e1", List.of(10L, "i1"), "e2", List.of(30L, "i2"), "e3", List.of(20L, "i3")), 2));
+    store.writeAll(List.of(first)).join();
+    store.writeAll(List.of(first)).join(); // a replay changes nothing
+    Map<String, List<Object>> recent = store.get(A).orElseThrow().getMap("recent");
+    assertThat(recent).containsOnlyKeys("e2", "e3");
+
+    store.writeAll(List.of(FeatureWrite.upsert(A, Map.of(), 2, NO_TTL).withMapMerge(
+        new FeatureWrite.NewestEntries("recent", Map.of("e4", List.of(25L, "i4")), 2)))).join();
+    assertThat(store.get(A).orElseThrow().<List<Object>>getMap("recent")).containsOnlyKeys("e2", "e4");
   }
 
   @Test
@@ -177,7 +196,7 @@ class EmbeddedFeatureStoreTest {
     assertThatThrownBy(() -> store.upsert(A, Map.of("n", 1), 1, NO_TTL))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bin 'n' holds a java.lang.Integer")
-        .hasMessageContaining("allowed: String, Long, Double, Boolean and Lists of them");
+        .hasMessageContaining("allowed: String, Long, Double, Boolean, and Lists and String-keyed Maps of them");
     assertThatThrownBy(() -> store.upsert(A, Map.of("d", new Date()), 1, NO_TTL))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bin 'd' holds a java.util.Date");

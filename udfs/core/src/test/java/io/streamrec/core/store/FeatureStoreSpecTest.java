@@ -15,7 +15,7 @@ class FeatureStoreSpecTest {
   @Test
   void parsesEmbeddedWithTheDefaultName() {
     FeatureStoreSpec spec = FeatureStoreSpec.parse("embedded");
-    assertThat(spec).isEqualTo(new FeatureStoreSpec("embedded", "default"));
+    assertThat(spec).isEqualTo(new FeatureStoreSpec("embedded", "default", null));
     assertThat(spec.backend()).isEqualTo("embedded");
     assertThat(spec.name()).isEqualTo(FeatureStoreSpec.DEFAULT_NAME);
     assertThat(spec.toString()).isEqualTo("embedded:default");
@@ -23,8 +23,8 @@ class FeatureStoreSpecTest {
 
   @Test
   void parsesEmbeddedWithAName() {
-    assertThat(FeatureStoreSpec.parse("embedded:x")).isEqualTo(new FeatureStoreSpec("embedded", "x"));
-    assertThat(FeatureStoreSpec.parse("  embedded:run-7 ")).isEqualTo(new FeatureStoreSpec("embedded", "run-7"));
+    assertThat(FeatureStoreSpec.parse("embedded:x")).isEqualTo(new FeatureStoreSpec("embedded", "x", null));
+    assertThat(FeatureStoreSpec.parse("  embedded:run-7 ")).isEqualTo(new FeatureStoreSpec("embedded", "run-7", null));
   }
 
   @ParameterizedTest
@@ -33,15 +33,26 @@ class FeatureStoreSpecTest {
   void rejectsAnEmptySpec(String spec) {
     assertThatThrownBy(() -> FeatureStoreSpec.parse(spec))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("feature store spec is empty; expected 'embedded' or 'embedded:<name>'");
+        .hasMessage("feature store spec is empty; expected 'embedded', 'embedded:<name>' or '<scheme>://...'");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"aerospike://h", "embedded:", "Embedded", "embeddedx", "embedded;x"})
+  @ValueSource(strings = {"embedded:", "Embedded", "embeddedx", "embedded;x", "aerospike:h"})
   void rejectsUnknownSpecsNamingThem(String spec) {
     assertThatThrownBy(() -> FeatureStoreSpec.parse(spec))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown feature store '" + spec + "': this version supports 'embedded' or 'embedded:<name>'");
+        .hasMessageStartingWith("unknown feature store '" + spec + "'");
+  }
+
+  @Test
+  void aUriSpecNamesItsBackendAndFailsClearlyWhenNoModuleProvidesIt() {
+    FeatureStoreSpec spec = FeatureStoreSpec.parse("nosuchstore://h1:3000/ns");
+    assertThat(spec.backend()).isEqualTo("nosuchstore");
+    assertThat(spec.uri()).isEqualTo("nosuchstore://h1:3000/ns");
+    assertThat(spec.toString()).isEqualTo("nosuchstore://h1:3000/ns");
+    assertThatThrownBy(spec::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no feature store backend for 'nosuchstore://'");
   }
 
   @Test
