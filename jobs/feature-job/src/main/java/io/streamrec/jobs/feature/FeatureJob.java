@@ -2,56 +2,96 @@ package io.streamrec.jobs.feature;
 
 import io.streamrec.core.contract.Contracts;
 import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.Item;
 import io.streamrec.core.contract.Topics;
+import io.streamrec.core.contract.User;
+import io.streamrec.core.features.EnrichedInteraction;
+import io.streamrec.core.features.ItemFeatureState;
 import io.streamrec.core.features.TrendingFeatures;
-import io.streamrec.core.store.FeatureKey;
-import io.streamrec.jobs.common.FeatureStoreSink;
+import io.streamrec.core.features.UserFeatureState;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.jobs.common.ParseOrDeadLetter;
 import io.streamrec.jobs.common.RawRecord;
-import io.streamrec.jobs.common.StoreWriter;
 import io.streamrec.jobs.common.StreamInput;
+import io.streamrec.jobs.common.store.FeatureStoreSink;
 import java.time.Duration;
-import java.util.Map;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.util.Collector;
 
 /**
- * The feature job: interactions → features in the online store.
- *
- * <p>Today it computes "trending in region" (decayed purchase counts per item per region, exact top-N per region)
- * and writes each region's list to the store whenever it changes. Records that break the contract go to
- * {@code dead-letters}.
+ * The feature job: interactions, items and users → user and item features and "trending in region" in the online
+ * store. The feature definitions live in udfs-core ({@code UserFeatureState}, {@code ItemFeatureState},
+ * {@code TrendingFeatures}); this class only wires them into a streaming topology.
  *
  * <pre>
- *   interactions ─► parse ─► watermarks ─► per region ─► TrendingByRegion ─► feature store
- *                     └──► dead letters ─► Kafka
+ *   items ────────► parse ─┐
+ *   interactions ─► parse ─┴► by item: catalog + item stats ──► store (item)
+ *                                │ enriched interactions
+ *   users ────────► parse ─┐     ▼
+ *                          └► by user: profile + user features ─► store (user)
+ *   interactions ─► purchases per region ─► by region: trending ──► store (trending)
+ *   every parse ──► dead letters ─► Kafka
  * </pre>
+ *
+ * <p>Event time with bounded out-of-orderness ({@link Settings#outOfOrderness}) and idleness, so a quiet topic
+ * (items, users) does not hold the watermark back. Features are counted in time buckets, so late events are still
+ * applied while their bucket is kept, and counted in {@code lateEvents}. Each key's state is written to the store at
+ * most once per {@link Settings#flushInterval}.
  */
 public final class FeatureJob {
 
   public static final String NAME = "streamrec-features";
 
+  /** Tuning with defaults. */
+  public record Settings(Duration outOfOrderness, Duration idleness, Duration flushInterval, Duration userStateTtl,
+      Duration itemStateTtl) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMillis(200),
+          Duration.ofDays(30), Duration.ofDays(365));
+    }
+  }
+
   private final JobConfig config;
+  private final Settings settings;
   private final StreamInput<RawRecord> interactions;
+  private final StreamInput<RawRecord> items;
+  private final StreamInput<RawRecord> users;
   private final Sink<OutRecord> kafkaOut;
-  private final SinkFunction<TrendingUpdate> trendingStore;
+  private final Sinks sinks;
   private final TrendingFeatures trending;
 
-  public FeatureJob(JobConfig config, StreamInput<RawRecord> interactions, Sink<OutRecord> kafkaOut,
-      SinkFunction<TrendingUpdate> trendingStore, TrendingFeatures trending) {
+  /** Where features go: one sink per kind of record, so tests can replace any of them. */
+  public record Sinks(Sink<UserFeatureState> users, Sink<ItemFeatureState> items, Sink<TrendingUpdate> trending) {
+
+    /** The production sinks: the configured feature store, batched and asynchronous. */
+    public static Sinks featureStore(JobConfig config, TrendingFeatures trending) {
+      return new Sinks(
+          FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Users()).build(),
+          FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Items()).build(),
+          FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Trending(trending)).build());
+    }
+  }
+
+  public FeatureJob(JobConfig config, Settings settings, StreamInput<RawRecord> interactions,
+      StreamInput<RawRecord> items, StreamInput<RawRecord> users, Sink<OutRecord> kafkaOut, Sinks sinks,
+      TrendingFeatures trending) {
     this.config = config;
+    this.settings = settings;
     this.interactions = interactions;
+    this.items = items;
+    this.users = users;
     this.kafkaOut = kafkaOut;
-    this.trendingStore = trendingStore;
+    this.sinks = sinks;
     this.trending = trending;
   }
 
@@ -60,46 +100,77 @@ public final class FeatureJob {
     TrendingFeatures trending = TrendingFeatures.defaults();
     return new FeatureJob(
         config,
+        Settings.defaults(),
         KafkaIO.input(config, Topics.INTERACTIONS, NAME, KafkaIO.Profile.THROUGHPUT),
+        KafkaIO.input(config, Topics.ITEMS, NAME, KafkaIO.Profile.THROUGHPUT),
+        KafkaIO.input(config, Topics.USERS, NAME, KafkaIO.Profile.THROUGHPUT),
         KafkaIO.output(config, KafkaIO.Profile.THROUGHPUT),
-        new FeatureStoreSink<>(config.featureStore(), new TrendingWriter(trending)),
+        Sinks.featureStore(config, trending),
         trending);
+  }
+
+  private <T> WatermarkStrategy<T> eventTime(SerializableTimestampAssigner<T> eventTs) {
+    return WatermarkStrategy.<T>forBoundedOutOfOrderness(settings.outOfOrderness())
+        .withTimestampAssigner(eventTs)
+        .withIdleness(settings.idleness());
   }
 
   /** Adds the job's operators to {@code env}. */
   public void build(StreamExecutionEnvironment env) {
     env.getConfig().setGlobalJobParameters(config.asGlobalParameters());
+    long flushMs = settings.flushInterval().toMillis();
 
-    SingleOutputStreamOperator<Interaction> parsed =
-        interactions.open(env)
-            .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config))
-            .name("parse interactions")
-            .uid("parse-interactions");
+    SingleOutputStreamOperator<Interaction> parsedInteractions = interactions.open(env)
+        .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config))
+        .name("parse interactions").uid("parse-interactions");
+    SingleOutputStreamOperator<Item> parsedItems = items.open(env)
+        .process(new ParseOrDeadLetter<>(Contracts.ITEMS, NAME, config))
+        .name("parse items").uid("parse-items");
+    SingleOutputStreamOperator<User> parsedUsers = users.open(env)
+        .process(new ParseOrDeadLetter<>(Contracts.USERS, NAME, config))
+        .name("parse users").uid("parse-users");
 
-    DataStream<Interaction> timed =
-        parsed.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Interaction>forBoundedOutOfOrderness(Duration.ofSeconds(10))
-                    .withTimestampAssigner((i, kafkaTs) -> i.ts)
-                    .withIdleness(Duration.ofMinutes(1)))
-            .name("event time")
-            .uid("watermarks-interactions");
+    DataStream<Interaction> timedInteractions = parsedInteractions
+        .assignTimestampsAndWatermarks(this.<Interaction>eventTime((i, kafkaTs) -> i.ts))
+        .name("event time: interactions").uid("watermarks-interactions");
+    DataStream<Item> timedItems = parsedItems
+        .assignTimestampsAndWatermarks(this.<Item>eventTime((i, kafkaTs) -> i.ts))
+        .name("event time: items").uid("watermarks-items");
+    DataStream<User> timedUsers = parsedUsers
+        .assignTimestampsAndWatermarks(this.<User>eventTime((u, kafkaTs) -> u.ts))
+        .name("event time: users").uid("watermarks-users");
 
-    timed
-        .flatMap(new ToRegionEvents(trending))
-        .name("purchases per region")
-        .uid("region-events")
+    SingleOutputStreamOperator<EnrichedInteraction> enriched = timedItems
+        .connect(timedInteractions)
+        .keyBy(i -> i.itemId, i -> i.itemId)
+        .process(new ItemFeaturesFn(flushMs, ttl(settings.itemStateTtl())))
+        .name("item features").uid("item-features");
+    enriched.getSideOutput(ItemFeaturesFn.ITEM_STATES)
+        .sinkTo(sinks.items()).name("feature store: items").uid("store-items");
+
+    timedUsers
+        .connect(enriched)
+        .keyBy(u -> u.userId, e -> e.interaction.userId)
+        .process(new UserFeaturesFn(flushMs, ttl(settings.userStateTtl())))
+        .name("user features").uid("user-features")
+        .sinkTo(sinks.users()).name("feature store: users").uid("store-users");
+
+    // From the de-duplicated stream, so a re-sent purchase does not count twice in trending either.
+    enriched
+        .flatMap(new ToRegionEvents(trending)).name("purchases per region").uid("region-events")
         .keyBy(e -> e.region)
-        .process(new TrendingByRegion(trending, Time.days(90)))
-        .name("trending by region")
-        .uid("trending-by-region")
-        .addSink(trendingStore)
-        .name("feature store: trending")
-        .uid("store-trending");
+        .process(new TrendingByRegion(trending, Time.days(90), flushMs))
+        .name("trending by region").uid("trending-by-region")
+        .sinkTo(sinks.trending()).name("feature store: trending").uid("store-trending");
 
-    parsed.getSideOutput(ParseOrDeadLetter.DIRECT_OUT)
-        .sinkTo(kafkaOut)
-        .name("kafka: dead letters")
-        .uid("kafka-out");
+    parsedInteractions.getSideOutput(ParseOrDeadLetter.DIRECT_OUT)
+        .union(parsedItems.getSideOutput(ParseOrDeadLetter.DIRECT_OUT),
+            parsedUsers.getSideOutput(ParseOrDeadLetter.DIRECT_OUT))
+        .sinkTo(kafkaOut).name("kafka: dead letters").uid("kafka-out");
+  }
+
+  private static Time ttl(Duration d) {
+    return Time.milliseconds(d.toMillis());
   }
 
   public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
@@ -115,8 +186,7 @@ public final class FeatureJob {
   }
 
   /** Each counted interaction contributes to its region's list and to the global list. */
-  static final class ToRegionEvents
-      implements org.apache.flink.api.common.functions.FlatMapFunction<Interaction, RegionEvent> {
+  static final class ToRegionEvents implements FlatMapFunction<EnrichedInteraction, RegionEvent> {
     private static final long serialVersionUID = 1L;
     private final TrendingFeatures trending;
 
@@ -125,7 +195,8 @@ public final class FeatureJob {
     }
 
     @Override
-    public void flatMap(Interaction i, org.apache.flink.util.Collector<RegionEvent> out) {
+    public void flatMap(EnrichedInteraction e, Collector<RegionEvent> out) {
+      Interaction i = e.interaction;
       double w = trending.weight(i.type);
       if (w <= 0) {
         return;
@@ -133,36 +204,6 @@ public final class FeatureJob {
       for (String region : trending.regionsOf(i.region)) {
         out.collect(RegionEvent.of(region, i.itemId, w, i.ts));
       }
-    }
-  }
-
-  /** Writes a region's board to its trending record. */
-  public static final class TrendingWriter implements StoreWriter<TrendingUpdate> {
-    private static final long serialVersionUID = 1L;
-    private final TrendingFeatures trending;
-
-    public TrendingWriter(TrendingFeatures trending) {
-      this.trending = trending;
-    }
-
-    @Override
-    public FeatureKey key(TrendingUpdate u) {
-      return TrendingFeatures.key(u.region);
-    }
-
-    @Override
-    public Map<String, Object> bins(TrendingUpdate u) {
-      return trending.toBins(u.board, u.updatedAt);
-    }
-
-    @Override
-    public long version(TrendingUpdate u) {
-      return u.updatedAt;
-    }
-
-    @Override
-    public Duration ttl(TrendingUpdate u) {
-      return Duration.ZERO;
     }
   }
 }

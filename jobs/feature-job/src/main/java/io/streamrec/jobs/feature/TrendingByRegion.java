@@ -29,16 +29,23 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
 
   private final TrendingFeatures features;
   private final Time itemScoreTtl;
+  private final long flushIntervalMs;
 
   private transient MapState<String, Double> itemScores;
   private transient ValueState<TopNBoard> board;
   private transient ValueState<Long> newestTs;
+  private transient ValueState<Long> pendingFlush;
   private transient Counter counted;
   private transient Counter boardChanges;
 
-  public TrendingByRegion(TrendingFeatures features, Time itemScoreTtl) {
+  /**
+   * @param flushIntervalMs emit a changed board at most once per this many ms of processing time; 0 emits on every
+   *     change
+   */
+  public TrendingByRegion(TrendingFeatures features, Time itemScoreTtl, long flushIntervalMs) {
     this.features = features;
     this.itemScoreTtl = itemScoreTtl;
+    this.flushIntervalMs = flushIntervalMs;
   }
 
   @Override
@@ -53,6 +60,7 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     itemScores = getRuntimeContext().getMapState(scores);
     board = getRuntimeContext().getState(new ValueStateDescriptor<>("board", TopNBoard.class));
     newestTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-ts", Types.LONG));
+    pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
     counted = getRuntimeContext().getMetricGroup().counter("purchasesCounted");
     boardChanges = getRuntimeContext().getMetricGroup().counter("boardChanges");
   }
@@ -75,7 +83,20 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     if (current.offer(e.itemId, score)) {
       board.update(current);
       boardChanges.inc();
-      out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, updatedAt));
+      if (flushIntervalMs == 0) {
+        out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, updatedAt));
+      } else {
+        CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingUpdate> out) throws Exception {
+    pendingFlush.clear();
+    TopNBoard current = board.value();
+    if (current != null) {
+      out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, newestTs.value()));
     }
   }
 }

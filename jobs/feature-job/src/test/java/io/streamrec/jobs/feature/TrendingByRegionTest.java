@@ -24,7 +24,7 @@ class TrendingByRegionTest {
   private KeyedOneInputStreamOperatorTestHarness<String, RegionEvent, TrendingUpdate> newHarness()
       throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new TrendingByRegion(features, Time.days(90))), e -> e.region, Types.STRING);
+        new KeyedProcessOperator<>(new TrendingByRegion(features, Time.days(90), 0)), e -> e.region, Types.STRING);
   }
 
   @BeforeEach

@@ -23,6 +23,45 @@ public final class StoreLayout {
     private Trending() {}
   }
 
+  /** Per-user features, written by the feature job's user operator; key = user_id. See UserFeatureState. */
+  public static final class UserBins {
+    public static final String SET = "user";
+    /** Prefix of the windowed-count bins, one per interaction type: {@code c_purchase}, {@code c_view}, ... */
+    public static final String COUNTS_PREFIX = "c_";
+    /** Map event_id → [ts, item_id, type], the newest {@code UserFeatureState.MAX_RECENT}. */
+    public static final String RECENT = "recent";
+    /** Item ids the user bought, newest first. */
+    public static final String BOUGHT = "bought";
+    /** Map category → log decayed affinity (see ExponentialDecay). */
+    public static final String CATEGORY_AFFINITY = "cat_aff";
+    public static final String PRICE_LOG_SUM = "price_lsum";
+    public static final String PRICE_LOG_WEIGHT = "price_lw";
+    public static final String LAST_ACTIVE = "last_active";
+    public static final String AGE = "age";
+    public static final String REGION = "region";
+
+    private UserBins() {}
+  }
+
+  /** Per-item features: catalog attributes and interaction statistics; key = item_id. See ItemFeatureState. */
+  public static final class ItemBins {
+    public static final String SET = "item";
+    public static final String COUNTS_PREFIX = "c_";
+    public static final String TITLE = "title";
+    public static final String CATEGORY = "category";
+    public static final String PRICE = "price";
+    public static final String IN_STOCK = "in_stock";
+    public static final String REGIONS = "regions";
+    public static final String MIN_AGE = "min_age";
+    public static final String DELETED = "deleted";
+    /** Log of the decayed interaction-weighted popularity (see ExponentialDecay). */
+    public static final String POPULARITY = "pop_log";
+    public static final String FIRST_SEEN = "first_seen";
+    public static final String LAST_EVENT = "last_event";
+
+    private ItemBins() {}
+  }
+
   /** Region key of the list over all regions (a user whose region is unknown gets it). */
   public static final String GLOBAL_REGION = "_global";
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param ttl time to live from now; {@link Duration#ZERO} = never expires
  */
 public record FeatureWrite(
-    Kind kind, FeatureKey key, Map<String, Object> bins, List<NewestEntries> mapMerges, long version, Duration ttl) {
+    Kind kind, FeatureKey key, Map<String, Object> bins, List<NewestEntries> mapMerges, long version, Duration ttl)
+    implements java.io.Serializable {
 
   public enum Kind {
     UPSERT,
@@ -62,7 +63,8 @@ public record FeatureWrite(
    *
    * @param entries entry key → [rank (Long, e.g. event time), payload...]; ranks compare numerically, ties by key
    */
-  public record NewestEntries(String bin, Map<String, List<Object>> entries, int keepNewest) {
+  public record NewestEntries(String bin, Map<String, List<Object>> entries, int keepNewest)
+      implements java.io.Serializable {
     public NewestEntries {
       Objects.requireNonNull(bin, "bin");
       entries = Map.copyOf(entries);

@@ -1,0 +1,121 @@
+package io.streamrec.jobs.feature;
+
+import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.features.EnrichedInteraction;
+import io.streamrec.core.features.FeatureReplay;
+import io.streamrec.core.features.ItemFeatureState;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.time.Time;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by item id: the item's catalog record (from {@code items}) and its interaction statistics. Each
+ * interaction leaves enriched with the item's category and price as they are now (for the user operator), and the
+ * item's state is written to the store at most once per flush interval.
+ *
+ * <p>Metrics: {@code interactionsPerSecond_<type>} (meters), {@code lateEvents} (behind the watermark; still
+ * counted while their time bucket is kept), {@code duplicateEvents}, {@code catalogUpdates}, {@code staleCatalog}.
+ */
+public final class ItemFeaturesFn
+    extends KeyedCoProcessFunction<String, Item, Interaction, EnrichedInteraction> {
+  private static final long serialVersionUID = 1L;
+
+  /** Item states to write to the store. */
+  public static final OutputTag<ItemFeatureState> ITEM_STATES =
+      new OutputTag<>("item-states", TypeInformation.of(ItemFeatureState.class));
+
+  private final long flushIntervalMs;
+  private final Time stateTtl;
+
+  private transient ValueState<ItemFeatureState> state;
+  private transient ValueState<Long> pendingFlush;
+  private transient Map<InteractionType, Counter> byType;
+  private transient Counter late;
+  private transient Counter duplicates;
+  private transient Counter catalogUpdates;
+  private transient Counter staleCatalog;
+
+  public ItemFeaturesFn(long flushIntervalMs, Time stateTtl) {
+    this.flushIntervalMs = flushIntervalMs;
+    this.stateTtl = stateTtl;
+  }
+
+  @Override
+  public void open(Configuration parameters) {
+    ValueStateDescriptor<ItemFeatureState> descriptor =
+        new ValueStateDescriptor<>("item-features", ItemFeatureState.class);
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .neverReturnExpired()
+        .build());
+    state = getRuntimeContext().getState(descriptor);
+    pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
+    var group = getRuntimeContext().getMetricGroup();
+    byType = new EnumMap<>(InteractionType.class);
+    for (InteractionType t : InteractionType.values()) {
+      Counter c = group.counter("interactions_" + t.wireName());
+      group.meter("interactionsPerSecond_" + t.wireName(), new MeterView(c));
+      byType.put(t, c);
+    }
+    late = group.counter("lateEvents");
+    duplicates = group.counter("duplicateEvents");
+    catalogUpdates = group.counter("catalogUpdates");
+    staleCatalog = group.counter("staleCatalog");
+  }
+
+  private ItemFeatureState current(String itemId) throws Exception {
+    ItemFeatureState s = state.value();
+    return s != null ? s : ItemFeatureState.empty(itemId);
+  }
+
+  @Override
+  public void processElement1(Item item, Context ctx, Collector<EnrichedInteraction> out) throws Exception {
+    ItemFeatureState s = current(item.itemId);
+    if (s.applyCatalog(item)) {
+      catalogUpdates.inc();
+    } else {
+      staleCatalog.inc();
+    }
+    state.update(s);
+    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+  }
+
+  @Override
+  public void processElement2(Interaction i, Context ctx, Collector<EnrichedInteraction> out) throws Exception {
+    if (ctx.timestamp() != null && ctx.timestamp() < ctx.timerService().currentWatermark()) {
+      late.inc(); // still applied: the time buckets keep late events as long as their bucket is in the ring
+    }
+    ItemFeatureState s = current(i.itemId);
+    EnrichedInteraction enriched = FeatureReplay.enrich(s, i);
+    if (!s.apply(i)) {
+      duplicates.inc();
+      return;
+    }
+    byType.get(i.type).inc();
+    state.update(s);
+    out.collect(enriched);
+    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedInteraction> out) throws Exception {
+    pendingFlush.clear();
+    ItemFeatureState s = state.value();
+    if (s != null) {
+      ctx.output(ITEM_STATES, s);
+    }
+  }
+}
