@@ -48,6 +48,10 @@ public final class ItemFeaturesFn
   private transient Counter catalogUpdates;
   private transient Counter staleCatalog;
 
+  /**
+   * @param flushIntervalMs write a changed item at most once per this many ms of processing time; 0 writes every
+   *     change at once (bounded inputs in tests: processing-time timers do not fire after the input ends)
+   */
   public ItemFeaturesFn(long flushIntervalMs, Time stateTtl) {
     this.flushIntervalMs = flushIntervalMs;
     this.stateTtl = stateTtl;
@@ -90,7 +94,16 @@ public final class ItemFeaturesFn
       staleCatalog.inc();
     }
     state.update(s);
-    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    changed(s, ctx);
+  }
+
+  /** Writes now (flush interval 0) or arms the coalescing timer. */
+  private void changed(ItemFeatureState s, Context ctx) throws Exception {
+    if (flushIntervalMs == 0) {
+      ctx.output(ITEM_STATES, s);
+    } else {
+      CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    }
   }
 
   @Override
@@ -107,7 +120,7 @@ public final class ItemFeaturesFn
     byType.get(i.type).inc();
     state.update(s);
     out.collect(enriched);
-    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    changed(s, ctx);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class StoreWrites {
     public FeatureWrite apply(UserFeatureState s, SinkWriter.Context context) {
       // The recent list is also merged as bounded map entries, the store's own list operation (see NewestEntries):
       // the full set each time, so a write is complete on its own and replays are idempotent.
-      return FeatureWrite.upsert(new FeatureKey(StoreLayout.UserBins.SET, s.userId), withoutRecent(s), s.version,
+      return FeatureWrite.upsert(new FeatureKey(StoreLayout.UserBins.SET, s.userId), withoutRecent(s), s.storeVersion(),
               USER_TTL)
           .withMapMerge(new FeatureWrite.NewestEntries(
               StoreLayout.UserBins.RECENT, s.recentEntries(), UserFeatureState.MAX_RECENT));
@@ -42,7 +42,7 @@ final class StoreWrites {
 
     @Override
     public FeatureWrite apply(ItemFeatureState s, SinkWriter.Context context) {
-      return FeatureWrite.upsert(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId), s.toBins(), s.version,
+      return FeatureWrite.upsert(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId), s.toBins(), s.storeVersion(),
           Duration.ZERO);
     }
   }
@@ -57,7 +57,7 @@ final class StoreWrites {
 
     @Override
     public FeatureWrite apply(TrendingUpdate u, SinkWriter.Context context) {
-      return FeatureWrite.upsert(TrendingFeatures.key(u.region), trending.toBins(u.board, u.updatedAt), u.updatedAt,
+      return FeatureWrite.upsert(TrendingFeatures.key(u.region), trending.toBins(u.board, u.updatedAt), u.version,
           Duration.ZERO);
     }
   }

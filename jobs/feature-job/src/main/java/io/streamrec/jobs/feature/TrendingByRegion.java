@@ -3,6 +3,7 @@ package io.streamrec.jobs.feature;
 import io.streamrec.core.features.ExponentialDecay;
 import io.streamrec.core.features.TopNBoard;
 import io.streamrec.core.features.TrendingFeatures;
+import io.streamrec.core.store.FeatureVersion;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -35,6 +36,7 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
   private transient ValueState<TopNBoard> board;
   private transient ValueState<Long> newestTs;
   private transient ValueState<Long> pendingFlush;
+  private transient ValueState<Long> sequence;
   private transient Counter counted;
   private transient Counter boardChanges;
 
@@ -61,6 +63,7 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     board = getRuntimeContext().getState(new ValueStateDescriptor<>("board", TopNBoard.class));
     newestTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-ts", Types.LONG));
     pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
+    sequence = getRuntimeContext().getState(new ValueStateDescriptor<>("sequence", Types.LONG));
     counted = getRuntimeContext().getMetricGroup().counter("purchasesCounted");
     boardChanges = getRuntimeContext().getMetricGroup().counter("boardChanges");
   }
@@ -73,8 +76,12 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     counted.inc();
 
     Long newest = newestTs.value();
-    long updatedAt = newest == null ? e.ts : Math.max(newest, e.ts);
+    long previous = newest == null ? 0 : newest;
+    long updatedAt = Math.max(previous, e.ts);
+    Long seq = sequence.value();
+    long nextSeq = FeatureVersion.nextSequence(previous, updatedAt, seq == null ? 0 : seq);
     newestTs.update(updatedAt);
+    sequence.update(nextSeq);
 
     TopNBoard current = board.value();
     if (current == null) {
@@ -84,7 +91,8 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
       board.update(current);
       boardChanges.inc();
       if (flushIntervalMs == 0) {
-        out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, updatedAt));
+        out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, updatedAt,
+            FeatureVersion.of(updatedAt, nextSeq)));
       } else {
         CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
       }
@@ -96,7 +104,9 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     pendingFlush.clear();
     TopNBoard current = board.value();
     if (current != null) {
-      out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, newestTs.value()));
+      long updatedAt = newestTs.value();
+      out.collect(TrendingUpdate.of(ctx.getCurrentKey(), current, updatedAt,
+          FeatureVersion.of(updatedAt, sequence.value())));
     }
   }
 }

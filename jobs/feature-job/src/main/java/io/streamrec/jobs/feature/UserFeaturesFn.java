@@ -32,6 +32,7 @@ public final class UserFeaturesFn
   private transient Counter duplicates;
   private transient Counter late;
 
+  /** @param flushIntervalMs as in {@link ItemFeaturesFn}: 0 writes every change at once */
   public UserFeaturesFn(long flushIntervalMs, Time stateTtl) {
     this.flushIntervalMs = flushIntervalMs;
     this.stateTtl = stateTtl;
@@ -64,7 +65,16 @@ public final class UserFeaturesFn
     s.applyProfile(user);
     profiles.inc();
     state.update(s);
-    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    changed(s, ctx, out);
+  }
+
+  /** Writes now (flush interval 0) or arms the coalescing timer. */
+  private void changed(UserFeatureState s, Context ctx, Collector<UserFeatureState> out) throws Exception {
+    if (flushIntervalMs == 0) {
+      out.collect(s);
+    } else {
+      CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    }
   }
 
   @Override
@@ -79,7 +89,7 @@ public final class UserFeaturesFn
       return;
     }
     state.update(s);
-    CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
+    changed(s, ctx, out);
   }
 
   @Override

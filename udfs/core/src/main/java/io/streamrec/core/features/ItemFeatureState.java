@@ -6,6 +6,7 @@ import io.streamrec.core.contract.Item;
 import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.contract.StoreLayout.ItemBins;
 import io.streamrec.core.store.FeatureRecord;
+import io.streamrec.core.store.FeatureVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,10 @@ public final class ItemFeatureState {
   /** Earliest event time seen for the item (catalog or interaction); 0 = none. */
   public long firstSeenTs;
   public long lastEventTs;
-  /** Newest event time seen: the version of the store record. */
+  /** Newest event time seen. */
   public long version;
+  /** Updates applied since {@link #version} was reached; with it, the store version (see FeatureVersion). */
+  public long sequence;
   public RecentIds seenEvents = new RecentIds(DEDUP_WINDOW);
 
   public ItemFeatureState() {}
@@ -101,7 +104,18 @@ public final class ItemFeatureState {
 
   private void seen(long ts) {
     firstSeenTs = firstSeenTs == 0 ? ts : Math.min(firstSeenTs, ts);
-    version = Math.max(version, ts);
+    advance(ts);
+  }
+
+  private void advance(long ts) {
+    long newest = Math.max(version, ts);
+    sequence = FeatureVersion.nextSequence(version, newest, sequence);
+    version = newest;
+  }
+
+  /** The version of this state's store record (see {@link FeatureVersion}). */
+  public long storeVersion() {
+    return FeatureVersion.of(version, sequence);
   }
 
   public Map<String, Object> toBins() {
@@ -139,7 +153,7 @@ public final class ItemFeatureState {
       }
     }
     if (record.bins().containsKey(ItemBins.DELETED)) {
-      s.catalogTs = record.version();
+      s.catalogTs = FeatureVersion.eventTime(record.version());
       s.deleted = (Boolean) record.bins().get(ItemBins.DELETED);
       if (!s.deleted) {
         s.title = record.getString(ItemBins.TITLE);
@@ -153,7 +167,7 @@ public final class ItemFeatureState {
     s.popularityLog = record.getDouble(ItemBins.POPULARITY, Double.NEGATIVE_INFINITY);
     s.firstSeenTs = record.getLong(ItemBins.FIRST_SEEN, 0);
     s.lastEventTs = record.getLong(ItemBins.LAST_EVENT, 0);
-    s.version = record.version();
+    s.version = FeatureVersion.eventTime(record.version());
     return s.view(asOf);
   }
 

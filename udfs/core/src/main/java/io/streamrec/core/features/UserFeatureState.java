@@ -5,6 +5,7 @@ import io.streamrec.core.contract.InteractionType;
 import io.streamrec.core.contract.StoreLayout.UserBins;
 import io.streamrec.core.contract.User;
 import io.streamrec.core.store.FeatureRecord;
+import io.streamrec.core.store.FeatureVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +50,10 @@ public final class UserFeatureState {
   public Integer age;
   public String region;
   public long profileTs;
-  /** Newest event time seen (interaction or profile): the version of the store record. */
+  /** Newest event time seen (interaction or profile). */
   public long version;
+  /** Updates applied since {@link #version} was reached; with it, the store version (see FeatureVersion). */
+  public long sequence;
   /** Recent event ids, for duplicate detection. */
   public RecentIds seenEvents = new RecentIds(DEDUP_WINDOW);
 
@@ -106,7 +109,7 @@ public final class UserFeatureState {
       region = i.region; // the newest event's region; a profile from the users topic wins over events
     }
     lastActiveTs = Math.max(lastActiveTs, i.ts);
-    version = Math.max(version, i.ts);
+    advance(i.ts);
     return true;
   }
 
@@ -120,7 +123,7 @@ public final class UserFeatureState {
     if (u.region != null) {
       region = u.region;
     }
-    version = Math.max(version, u.ts);
+    advance(u.ts);
   }
 
   private void addRecent(Interaction i) {
@@ -186,6 +189,17 @@ public final class UserFeatureState {
   }
 
   // ---- store form ----
+
+  private void advance(long ts) {
+    long newest = Math.max(version, ts);
+    sequence = FeatureVersion.nextSequence(version, newest, sequence);
+    version = newest;
+  }
+
+  /** The version of this state's store record (see {@link FeatureVersion}). */
+  public long storeVersion() {
+    return FeatureVersion.of(version, sequence);
+  }
 
   public Map<String, Object> toBins() {
     Map<String, Object> bins = new HashMap<>();
@@ -263,7 +277,7 @@ public final class UserFeatureState {
     Object age = record.bins().get(UserBins.AGE);
     s.age = age == null ? null : ((Number) age).intValue();
     s.region = record.getString(UserBins.REGION);
-    s.version = record.version();
+    s.version = FeatureVersion.eventTime(record.version());
     return s.view(asOf);
   }
 

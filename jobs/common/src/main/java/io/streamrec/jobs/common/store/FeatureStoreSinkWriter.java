@@ -3,6 +3,7 @@ package io.streamrec.jobs.common.store;
 import io.streamrec.core.store.FeatureStore;
 import io.streamrec.core.store.FeatureStoreException;
 import io.streamrec.core.store.FeatureStoreSpec;
+import io.streamrec.core.store.FeatureVersion;
 import io.streamrec.core.store.FeatureWrite;
 import io.streamrec.core.store.WriteOutcome;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class FeatureStoreSinkWriter<T> extends AsyncSinkWriter<T, FeatureWrite> {
     for (int i = 0; i < outcomes.size(); i++) {
       if (outcomes.get(i) == WriteOutcome.APPLIED) {
         writes.inc();
-        freshness.update(Math.max(0, now - batch.get(i).version()));
+        freshness.update(Math.max(0, now - FeatureVersion.eventTime(batch.get(i).version())));
       } else {
         stale.inc();
       }
