@@ -8,7 +8,15 @@ import io.streamrec.core.contract.InteractionType;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
+import io.streamrec.core.contract.StoreLayout;
 import io.streamrec.core.contract.Topics;
+import io.streamrec.core.features.FeatureReplay;
+import io.streamrec.core.features.ItemFeatureState;
+import io.streamrec.core.features.UserFeatureState;
+import io.streamrec.core.store.EmbeddedFeatureStore;
+import io.streamrec.core.store.FeatureKey;
+import io.streamrec.core.store.FeatureStoreSpec;
+import io.streamrec.core.synthetic.SyntheticEvents;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
@@ -18,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -172,6 +181,91 @@ class LocalStackITCase {
         jobs.add(letter.job());
       }
       assertThat(jobs).hasSize(2);
+    }
+  }
+
+  @Test
+  void featuresInTheStoreEqualAnOfflineReplayOfTheSameEvents() throws Exception {
+    String prefix = unique("parity") + "-";
+    SyntheticEvents log = new SyntheticEvents(SyntheticEvents.Spec
+        .small(11, System.currentTimeMillis() - 3 * 86_400_000L, 600).withIdPrefix(prefix));
+    List<Interaction> interactions = log.interactionList();
+    EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(FeatureStoreSpec.DEFAULT_NAME);
+
+    // The catalog first, as in production where the compacted items topic long precedes the interactions: the
+    // job enriches an interaction with the catalog as it is when the interaction arrives.
+    log.items().forEach(i -> client.send(Topics.ITEMS, i.itemId, i));
+    log.users().forEach(u -> client.send(Topics.USERS, u.userId, u));
+    client.flush();
+    List<FeatureKey> itemKeys = log.items().stream()
+        .map(i -> new FeatureKey(StoreLayout.ItemBins.SET, i.itemId)).toList();
+    awaitTrue(() -> store.getAll(itemKeys).size() == itemKeys.size(), "catalog in the store");
+
+    interactions.forEach(i -> client.send(Topics.INTERACTIONS, i.userId, i));
+    client.flush();
+
+    FeatureReplay replay = new FeatureReplay();
+    log.items().forEach(replay::item);
+    log.users().forEach(replay::user);
+    interactions.forEach(replay::interaction);
+    long asOf = interactions.stream().mapToLong(i -> i.ts).max().orElseThrow();
+
+    awaitTrue(() -> replay.userStates().keySet().stream().allMatch(u -> store
+        .get(new FeatureKey(StoreLayout.UserBins.SET, u))
+        .map(r -> sameFeatures(UserFeatureState.viewOf(u, r, asOf).asMap(), replay.user(u, asOf).asMap()))
+        .orElse(false)), "user features equal to the replay");
+    for (String u : replay.userStates().keySet()) {
+      assertSameFeatures(UserFeatureState.viewOf(u,
+          store.get(new FeatureKey(StoreLayout.UserBins.SET, u)).orElseThrow(), asOf).asMap(),
+          replay.user(u, asOf).asMap(), u);
+    }
+    awaitTrue(() -> replay.itemStates().keySet().stream().allMatch(i -> store
+        .get(new FeatureKey(StoreLayout.ItemBins.SET, i))
+        .map(r -> sameFeatures(ItemFeatureState.viewOf(i, r, asOf).asMap(), replay.item(i, asOf).asMap()))
+        .orElse(false)), "item features equal to the replay");
+    for (String i : replay.itemStates().keySet()) {
+      assertSameFeatures(ItemFeatureState.viewOf(i,
+          store.get(new FeatureKey(StoreLayout.ItemBins.SET, i)).orElseThrow(), asOf).asMap(),
+          replay.item(i, asOf).asMap(), i);
+    }
+    assertThat(replay.duplicates()).as("the log had re-sent events to drop").isPositive();
+  }
+
+  /**
+   * Features match when every count, id and list is equal and every real number agrees to 1e-9 relative: decayed
+   * sums are added in arrival order, which differs from event-time order across partitions, and floating-point
+   * addition is not associative.
+   */
+  private static void assertSameFeatures(Map<String, Object> actual, Map<String, Object> expected, String id) {
+    assertThat(actual).as(id).usingRecursiveComparison()
+        .withComparatorForType(LocalStackITCase::closeEnough, Double.class)
+        .isEqualTo(expected);
+  }
+
+  private static int closeEnough(Double a, Double b) {
+    if (a == null || b == null) {
+      return a == b ? 0 : 1;
+    }
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) ? 0 : Double.compare(a, b);
+  }
+
+  private static boolean sameFeatures(Map<String, Object> actual, Map<String, Object> expected) {
+    try {
+      assertSameFeatures(actual, expected, "");
+      return true;
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  /** Polls until the condition holds or the test timeout passes (the exact assertions that follow then fail). */
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return; // the exact assertions that follow say what differs
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }
 

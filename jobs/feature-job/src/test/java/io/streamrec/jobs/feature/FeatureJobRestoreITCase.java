@@ -3,12 +3,9 @@ package io.streamrec.jobs.feature;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.core.contract.Interaction;
-import io.streamrec.core.contract.InteractionType;
 import io.streamrec.core.contract.Item;
-import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.StoreLayout;
-import io.streamrec.core.contract.User;
 import io.streamrec.core.features.FeatureReplay;
 import io.streamrec.core.features.ItemFeatureState;
 import io.streamrec.core.features.TrendingFeatures;
@@ -16,6 +13,7 @@ import io.streamrec.core.features.UserFeatureState;
 import io.streamrec.core.store.EmbeddedFeatureStore;
 import io.streamrec.core.store.FeatureKey;
 import io.streamrec.core.store.FeatureRecord;
+import io.streamrec.core.synthetic.SyntheticEvents;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.jobs.common.RawRecord;
@@ -23,7 +21,6 @@ import io.streamrec.jobs.common.StreamInput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
@@ -62,7 +59,8 @@ class FeatureJobRestoreITCase {
 
   @Test
   void aRestartFromACheckpointCountsEveryEventOnce() throws Exception {
-    Log log = Log.generate(new Random(7), 3_000);
+    SyntheticEvents log = new SyntheticEvents(SyntheticEvents.Spec.small(7, T0, 3_000));
+    List<Interaction> interactions = log.interactionList();
     FAILED.set(false);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -79,9 +77,9 @@ class FeatureJobRestoreITCase {
         Duration.ZERO, Duration.ofDays(30), Duration.ofDays(365));
     TrendingFeatures trending = TrendingFeatures.defaults();
     new FeatureJob(config, settings,
-        failingOnceAfterACheckpoint(records("interactions", log.interactions), storeName, log.items.size()),
-        input("items", records("items", log.items)),
-        input("users", records("users", log.users)),
+        failingOnceAfterACheckpoint(records("interactions", interactions), storeName, log.items()),
+        input("items", records("items", log.items())),
+        input("users", records("users", log.users())),
         new NoDeadLetters(),
         FeatureJob.Sinks.featureStore(config, trending),
         trending)
@@ -89,9 +87,9 @@ class FeatureJobRestoreITCase {
     env.execute("feature job restore test");
 
     assertThat(FAILED).as("the injected failure happened").isTrue();
-    FeatureReplay replay = log.replay();
+    FeatureReplay replay = replay(log, interactions);
     EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(storeName);
-    long asOf = log.maxTs;
+    long asOf = interactions.stream().mapToLong(i -> i.ts).max().orElseThrow();
     for (String user : replay.userStates().keySet()) {
       FeatureRecord record = store.get(new FeatureKey(StoreLayout.UserBins.SET, user)).orElseThrow();
       assertThat(UserFeatureState.viewOf(user, record, asOf).asMap()).as("user %s", user)
@@ -117,9 +115,10 @@ class FeatureJobRestoreITCase {
   }
 
   private static StreamInput<RawRecord> failingOnceAfterACheckpoint(List<RawRecord> records, String store,
-      int catalogSize) {
+      List<Item> catalog) {
+    List<String> itemIds = catalog.stream().map(i -> i.itemId).toList();
     return env -> env.fromCollection(records).name("test: interactions").uid("test-source-interactions")
-        .map(new FailOnceAfterCheckpoint(records.size() / 2, store, catalogSize))
+        .map(new FailOnceAfterCheckpoint(records.size() / 2, store, new ArrayList<>(itemIds)))
         .name("inject failure").uid("inject-failure");
   }
 
@@ -129,14 +128,14 @@ class FeatureJobRestoreITCase {
     private static final long serialVersionUID = 1L;
     private final int failAfter;
     private final String store;
-    private final int catalogSize;
+    private final ArrayList<String> catalog;
     private transient boolean checkpointed;
     private transient int seen;
 
-    FailOnceAfterCheckpoint(int failAfter, String store, int catalogSize) {
+    FailOnceAfterCheckpoint(int failAfter, String store, ArrayList<String> catalog) {
       this.failAfter = failAfter;
       this.store = store;
-      this.catalogSize = catalogSize;
+      this.catalog = catalog;
     }
 
     @Override
@@ -145,7 +144,7 @@ class FeatureJobRestoreITCase {
       // catalog first: let the items topic reach the store before the first interaction, as in production where
       // the compacted items topic is long established.
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (countItems() < catalogSize) {
+      while (countItems() < catalog.size()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("catalog did not reach the store within 30 s: " + countItems());
         }
@@ -155,8 +154,8 @@ class FeatureJobRestoreITCase {
 
     private int countItems() {
       List<FeatureKey> keys = new ArrayList<>();
-      for (int i = 0; i < catalogSize; i++) {
-        keys.add(new FeatureKey(StoreLayout.ItemBins.SET, "item-" + i));
+      for (String item : catalog) {
+        keys.add(new FeatureKey(StoreLayout.ItemBins.SET, item));
       }
       return EmbeddedFeatureStore.shared(store).getAll(keys).size();
     }
@@ -199,52 +198,12 @@ class FeatureJobRestoreITCase {
     }
   }
 
-  /** A seeded event log with out-of-order times and re-sent duplicates. */
-  record Log(List<Item> items, List<User> users, List<Interaction> interactions, long maxTs) {
-
-    static Log generate(Random random, int n) {
-      String[] categories = {"bags", "candles", "mugs", "cards", "toys"};
-      List<Item> items = new ArrayList<>();
-      for (int i = 0; i < 40; i++) {
-        Item item = new Item();
-        item.itemId = "item-" + i;
-        item.op = ItemOp.UPSERT;
-        item.title = "Item " + i;
-        item.category = categories[i % categories.length];
-        item.tags = new String[0];
-        item.price = 1 + random.nextInt(50);
-        item.inStock = true;
-        item.regions = new String[0];
-        item.ts = T0 - 86_400_000L;
-        items.add(item);
-      }
-      List<User> users = new ArrayList<>();
-      for (int u = 0; u < 30; u++) {
-        users.add(User.of("user-" + u, 18 + random.nextInt(50), u % 2 == 0 ? "UK" : "FR", T0 - 86_400_000L));
-      }
-      List<Interaction> events = new ArrayList<>();
-      InteractionType[] types = InteractionType.values();
-      long maxTs = 0;
-      for (int e = 0; e < n; e++) {
-        // Mostly increasing over three days, with up to ten minutes of disorder.
-        long ts = T0 + e * 80_000L - random.nextInt(600_000);
-        Interaction i = Interaction.of("ev-" + e, "user-" + random.nextInt(30), "item-" + random.nextInt(40),
-            types[random.nextInt(types.length)], ts).withRegion(random.nextBoolean() ? "UK" : "FR");
-        events.add(i);
-        if (random.nextInt(50) == 0) {
-          events.add(i); // a producer retry
-        }
-        maxTs = Math.max(maxTs, ts);
-      }
-      return new Log(items, users, events, maxTs);
-    }
-
-    FeatureReplay replay() {
-      FeatureReplay replay = new FeatureReplay();
-      items.forEach(replay::item);
-      users.forEach(replay::user);
-      interactions.forEach(replay::interaction);
-      return replay;
-    }
+  /** The generated log, replayed offline the way the job sees it: catalog and profiles first. */
+  private static FeatureReplay replay(SyntheticEvents log, List<Interaction> interactions) {
+    FeatureReplay replay = new FeatureReplay();
+    log.items().forEach(replay::item);
+    log.users().forEach(replay::user);
+    interactions.forEach(replay::interaction);
+    return replay;
   }
 }

@@ -75,6 +75,14 @@ public final class ItemFeatureState {
       inStock = item.inStock;
       regions = item.regions == null ? new String[0] : item.regions;
       minAge = item.minAge;
+    } else {
+      // A deleted item has no attributes: the store record drops them too (see toBins), so views agree.
+      title = null;
+      category = null;
+      price = null;
+      inStock = false;
+      regions = new String[0];
+      minAge = 0;
     }
     return true;
   }

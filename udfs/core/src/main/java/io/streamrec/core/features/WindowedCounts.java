@@ -53,7 +53,7 @@ public final class WindowedCounts {
     long oldest = newest - range.buckets() + 1;
     long sum = 0;
     for (int i = range.offset(); i < range.offset() + range.buckets(); i++) {
-      if (buckets[i] >= oldest && buckets[i] <= newest) {
+      if (buckets[i] > oldest && buckets[i] <= newest) {
         sum += counts[i];
       }
     }
@@ -84,20 +84,57 @@ public final class WindowedCounts {
     return out;
   }
 
+  /**
+   * The inverse of {@link #encode}. Rejects, with a message naming the offending element, anything {@link #encode}
+   * cannot have produced: a length that is not a multiple of 3, a non-integer element, a slot out of range or given
+   * twice, a bucket that does not belong in its slot, a count below 1.
+   */
   public static WindowedCounts decode(List<?> flat) {
     WindowedCounts c = new WindowedCounts();
     if (flat.size() % 3 != 0) {
       throw new IllegalArgumentException("windowed counts must be [slot, bucket, count] triples, got " + flat.size());
     }
     for (int i = 0; i < flat.size(); i += 3) {
-      int slot = ((Number) flat.get(i)).intValue();
-      if (slot < 0 || slot >= c.buckets.length) {
-        throw new IllegalArgumentException("windowed counts slot out of range: " + slot);
+      long slotValue = integer(flat, i, "slot");
+      if (slotValue < 0 || slotValue >= c.buckets.length) {
+        throw new IllegalArgumentException("windowed counts slot out of range: " + slotValue);
       }
-      c.buckets[slot] = ((Number) flat.get(i + 1)).longValue();
-      c.counts[slot] = ((Number) flat.get(i + 2)).intValue();
+      int slot = (int) slotValue;
+      long bucket = integer(flat, i + 1, "bucket");
+      long count = integer(flat, i + 2, "count");
+      WindowRange range = rangeOfSlot(slot);
+      if (bucket < 0 || Math.floorMod(bucket, (long) range.buckets()) != slot - range.offset()) {
+        throw new IllegalArgumentException(
+            "windowed counts slot " + slot + " (" + range.label() + ") cannot hold bucket " + bucket);
+      }
+      if (count < 1 || count > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("windowed counts count out of range in slot " + slot + ": " + count);
+      }
+      if (c.buckets[slot] != -1) {
+        throw new IllegalArgumentException("windowed counts slot " + slot + " given twice");
+      }
+      c.buckets[slot] = bucket;
+      c.counts[slot] = (int) count;
     }
     return c;
+  }
+
+  private static long integer(List<?> flat, int i, String what) {
+    Object v = flat.get(i);
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    throw new IllegalArgumentException("windowed counts element " + i + " (" + what + ") must be an integer, got "
+        + (v == null ? "null" : v.getClass().getSimpleName() + " " + v));
+  }
+
+  private static WindowRange rangeOfSlot(int slot) {
+    for (WindowRange r : WindowRange.values()) {
+      if (slot < r.offset() + r.buckets()) {
+        return r;
+      }
+    }
+    throw new AssertionError(slot);
   }
 
   @Override
