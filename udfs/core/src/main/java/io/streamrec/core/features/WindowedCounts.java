@@ -53,7 +53,7 @@ public final class WindowedCounts {
     long oldest = newest - range.buckets() + 1;
     long sum = 0;
     for (int i = range.offset(); i < range.offset() + range.buckets(); i++) {
-      if (buckets[i] > oldest && buckets[i] <= newest) {
+      if (buckets[i] >= oldest && buckets[i] <= newest) {
         sum += counts[i];
       }
     }
