@@ -8,6 +8,12 @@ public final class StoreLayout {
 
   public static final String NAMESPACE = "streamrec";
 
+  /**
+   * Bins the store backends keep for themselves (the record version and the delete marker): feature writers must
+   * not use these names.
+   */
+  public static final java.util.Set<String> RESERVED_BINS = java.util.Set.of("_v", "_del");
+
   /** Trending items per region, written by the feature job; key = region id, or {@link #GLOBAL_REGION}. */
   public static final class Trending {
     public static final String SET = "trending";
@@ -30,15 +36,19 @@ public final class StoreLayout {
     public static final String COUNTS_PREFIX = "c_";
     /** Map event_id → [ts, item_id, type], the newest {@code UserFeatureState.MAX_RECENT}. */
     public static final String RECENT = "recent";
-    /** Item ids the user bought, newest first. */
+    /** Item ids the user bought, oldest purchase first. */
     public static final String BOUGHT = "bought";
     /** Map category → log decayed affinity (see ExponentialDecay). */
     public static final String CATEGORY_AFFINITY = "cat_aff";
     public static final String PRICE_LOG_SUM = "price_lsum";
     public static final String PRICE_LOG_WEIGHT = "price_lw";
     public static final String LAST_ACTIVE = "last_active";
+    /** Age in years, or {@link #UNKNOWN_AGE}. */
     public static final String AGE = "age";
+    /** The user's region, or {@link #UNKNOWN_REGION}. */
     public static final String REGION = "region";
+    public static final long UNKNOWN_AGE = -1;
+    public static final String UNKNOWN_REGION = "";
 
     private UserBins() {}
   }

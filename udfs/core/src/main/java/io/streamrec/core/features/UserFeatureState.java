@@ -48,7 +48,11 @@ public final class UserFeatureState {
   public double priceLogWeight = Double.NEGATIVE_INFINITY;
   public long lastActiveTs;
   public Integer age;
-  public String region;
+  /** Region from the newest profile (null if that profile has none). */
+  public String profileRegion;
+  /** Region of the newest interaction that carried one, and that interaction's time. */
+  public String eventRegion;
+  public long eventRegionTs;
   public long profileTs;
   /** Newest event time seen (interaction or profile). */
   public long version;
@@ -105,8 +109,11 @@ public final class UserFeatureState {
       priceLogSum = AFFINITY.add(priceLogSum, w * e.price, i.ts);
       priceLogWeight = AFFINITY.add(priceLogWeight, w, i.ts);
     }
-    if (i.region != null && profileTs == 0 && i.ts >= lastActiveTs) {
-      region = i.region; // the newest event's region; a profile from the users topic wins over events
+    // The newest interaction's region, whatever the arrival order (ties by region, to stay deterministic).
+    if (i.region != null && (eventRegion == null || i.ts > eventRegionTs
+        || (i.ts == eventRegionTs && i.region.compareTo(eventRegion) > 0))) {
+      eventRegion = i.region;
+      eventRegionTs = i.ts;
     }
     lastActiveTs = Math.max(lastActiveTs, i.ts);
     advance(i.ts);
@@ -119,11 +126,14 @@ public final class UserFeatureState {
       return;
     }
     profileTs = u.ts;
-    age = u.age;
-    if (u.region != null) {
-      region = u.region;
-    }
+    age = u.age; // a newer profile replaces the whole profile, unknown fields included
+    profileRegion = u.region;
     advance(u.ts);
+  }
+
+  /** The user's region: the profile's if it has one, else the newest interaction's. */
+  public String region() {
+    return profileRegion != null ? profileRegion : eventRegion;
   }
 
   private void addRecent(Interaction i) {
@@ -220,12 +230,10 @@ public final class UserFeatureState {
       bins.put(UserBins.PRICE_LOG_WEIGHT, priceLogWeight);
     }
     bins.put(UserBins.LAST_ACTIVE, lastActiveTs);
-    if (age != null) {
-      bins.put(UserBins.AGE, (long) age);
-    }
-    if (region != null) {
-      bins.put(UserBins.REGION, region);
-    }
+    // Always written, with a marker for "unknown": an upsert keeps bins it does not mention, so leaving the bin
+    // out would leave a stale value in the store when a newer profile drops the field.
+    bins.put(UserBins.AGE, age == null ? UserBins.UNKNOWN_AGE : (long) age);
+    bins.put(UserBins.REGION, region() == null ? UserBins.UNKNOWN_REGION : region());
     return bins;
   }
 
@@ -274,9 +282,10 @@ public final class UserFeatureState {
     s.priceLogSum = record.getDouble(UserBins.PRICE_LOG_SUM, Double.NEGATIVE_INFINITY);
     s.priceLogWeight = record.getDouble(UserBins.PRICE_LOG_WEIGHT, Double.NEGATIVE_INFINITY);
     s.lastActiveTs = record.getLong(UserBins.LAST_ACTIVE, 0);
-    Object age = record.bins().get(UserBins.AGE);
-    s.age = age == null ? null : ((Number) age).intValue();
-    s.region = record.getString(UserBins.REGION);
+    long age = record.getLong(UserBins.AGE, UserBins.UNKNOWN_AGE);
+    s.age = age == UserBins.UNKNOWN_AGE ? null : (int) age;
+    String region = record.getString(UserBins.REGION);
+    s.profileRegion = region == null || region.equals(UserBins.UNKNOWN_REGION) ? null : region;
     s.version = FeatureVersion.eventTime(record.version());
     return s.view(asOf);
   }

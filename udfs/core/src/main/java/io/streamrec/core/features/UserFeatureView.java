@@ -90,7 +90,7 @@ public final class UserFeatureView {
   }
 
   public String region() {
-    return s.region;
+    return s.region();
   }
 
   /** Every feature in one map with stable names, e.g. for comparing an online record with an offline replay. */

@@ -172,10 +172,37 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     return Map.copyOf(kept);
   }
 
-  private static final Comparator<Map.Entry<String, List<Object>>> NEWEST_FIRST =
-      Comparator.<Map.Entry<String, List<Object>>>comparingLong(e -> (Long) e.getValue().get(0))
-          .reversed()
-          .thenComparing(Map.Entry::getKey, Comparator.reverseOrder());
+  /**
+   * Greatest value first, as Aerospike ranks map values: lists compare element by element (numbers numerically,
+   * strings lexically, numbers before strings), a shorter prefix first; fully equal values by the greater key.
+   */
+  private static final Comparator<Map.Entry<String, List<Object>>> NEWEST_FIRST = (x, y) -> {
+    int byValue = compareValues(y.getValue(), x.getValue());
+    return byValue != 0 ? byValue : y.getKey().compareTo(x.getKey());
+  };
+
+  private static int compareValues(List<Object> a, List<Object> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      int c;
+      if (x instanceof Number nx && y instanceof Number ny) {
+        c = Double.compare(nx.doubleValue(), ny.doubleValue());
+      } else if (x instanceof String sx && y instanceof String sy) {
+        c = sx.compareTo(sy);
+      } else {
+        c = Integer.compare(typeOrder(x), typeOrder(y));
+      }
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static int typeOrder(Object v) {
+    return v instanceof Boolean ? 0 : v instanceof Number ? 1 : v instanceof String ? 2 : 3;
+  }
 
   /** Shared instances live as long as the JVM; closing one handle must not empty it for the other jobs. */
   @Override
@@ -188,6 +215,9 @@ public final class EmbeddedFeatureStore implements FeatureStore {
 
   private static void checkBins(Map<String, Object> bins) {
     for (Map.Entry<String, Object> e : bins.entrySet()) {
+      if (io.streamrec.core.contract.StoreLayout.RESERVED_BINS.contains(e.getKey())) {
+        throw new IllegalArgumentException("bin name '" + e.getKey() + "' is reserved for the store backends");
+      }
       if (e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) {
         throw new IllegalArgumentException("bin name '" + e.getKey() + "' is longer than 15 bytes");
       }

@@ -61,7 +61,8 @@ public record FeatureWrite(
    * "recent items" list that is idempotent under replay (entries are keyed, e.g. by event id). Aerospike does this
    * in one operate call ({@code MapOperation.putItems} + {@code removeByRankRange(..., INVERTED)}).
    *
-   * @param entries entry key → [rank (Long, e.g. event time), payload...]; ranks compare numerically, ties by key
+   * @param entries entry key → [rank (Long, e.g. event time), payload...]; values compare as Aerospike ranks them
+   *     (element by element: the rank first, then the payload), fully equal values by the greater key
    */
   public record NewestEntries(String bin, Map<String, List<Object>> entries, int keepNewest)
       implements java.io.Serializable {

@@ -389,4 +389,32 @@ class UserFeatureStateTest {
     assertThat(s.recentEntries().get("e2")).containsExactly(T + 1, "i2", "click");
     assertThat(s.recentEventIds).containsExactly("e1", "e2");
   }
+
+  @Test
+  void regionDoesNotDependOnArrivalOrder() {
+    Interaction older = Interaction.of("r1", "u1", "i1", VIEW, T - HOUR).withRegion("UK");
+    Interaction newerWithout = Interaction.of("r2", "u1", "i2", VIEW, T);
+    UserFeatureState inOrder = UserFeatureState.empty("u1");
+    inOrder.apply(EnrichedInteraction.of(older, null, null));
+    inOrder.apply(EnrichedInteraction.of(newerWithout, null, null));
+    UserFeatureState reversed = UserFeatureState.empty("u1");
+    reversed.apply(EnrichedInteraction.of(newerWithout, null, null));
+    reversed.apply(EnrichedInteraction.of(older, null, null));
+    assertThat(inOrder.view(T).region()).isEqualTo("UK");
+    assertThat(reversed.view(T).region()).isEqualTo("UK");
+  }
+
+  @Test
+  void aNewerProfileWithoutAgeClearsTheAgeInTheStoreToo() {
+    io.streamrec.core.store.EmbeddedFeatureStore store = io.streamrec.core.store.EmbeddedFeatureStore.isolated(() -> T);
+    io.streamrec.core.store.FeatureKey key = new io.streamrec.core.store.FeatureKey("user", "u1");
+    UserFeatureState s = UserFeatureState.empty("u1");
+    s.applyProfile(User.of("u1", 30, "UK", T - DAY));
+    store.upsert(key, s.toBins(), s.storeVersion(), java.time.Duration.ZERO);
+    s.applyProfile(User.of("u1", null, null, T));
+    store.upsert(key, s.toBins(), s.storeVersion(), java.time.Duration.ZERO);
+    var view = UserFeatureState.viewOf("u1", store.get(key).orElseThrow(), T);
+    assertThat(view.age()).isNull();
+    assertThat(view.region()).isNull();
+  }
 }

@@ -143,6 +143,13 @@ public abstract class FeatureStoreContract {
   }
 
   @Test
+  void equalRanksAreOrderedByTheRestOfTheValueAsAerospikeRanksThem() {
+    write(FeatureWrite.upsert(key("u"), Map.of(), 1, NO_TTL).withMapMerge(new FeatureWrite.NewestEntries(
+        "m", Map.of("z", List.of(10L, "a"), "a", List.of(10L, "b")), 1)));
+    assertThat(store.get(key("u")).orElseThrow().<List<Object>>getMap("m")).containsOnlyKeys("a");
+  }
+
+  @Test
   void recordsExpireAfterTheirTtlAndZeroMeansNever() throws Exception {
     write(FeatureWrite.upsert(key("short"), Map.of("n", 1L), 1, shortTtl()),
         FeatureWrite.upsert(key("forever"), Map.of("n", 1L), 1, NO_TTL));
