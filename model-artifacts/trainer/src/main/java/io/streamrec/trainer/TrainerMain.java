@@ -4,7 +4,11 @@ import io.streamrec.datasets.OnlineRetailDataset;
 import io.streamrec.trainer.eval.Baselines;
 import io.streamrec.trainer.eval.Evaluator;
 import io.streamrec.trainer.eval.InteractionLog;
+import io.streamrec.trainer.eval.Replays;
 import io.streamrec.trainer.eval.TemporalSplit;
+import io.streamrec.trainer.ranker.RankedRecommender;
+import io.streamrec.trainer.ranker.RankerPipeline;
+import io.streamrec.trainer.ranker.RankerTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +60,13 @@ public final class TrainerMain {
       results.add(evaluator.evaluate(Baselines.popularity(train), k));
       results.add(evaluator.evaluate(Baselines.regionPopularity(train, log.userRegions()), k));
       results.add(evaluator.evaluate(Baselines.itemKnn(train), k));
+
+      RankerTrainer.Config config = RankerTrainer.Config.defaults();
+      RankerTrainer.Result ranker = RankerPipeline.train(log, split, Baselines::itemKnn, 100, config);
+      System.out.printf("ranker (item-knn candidates): train AUC %.4f, validation AUC %.4f%n", ranker.trainAuc(),
+          ranker.validationAuc());
+      results.add(evaluator.evaluate(new RankedRecommender("item-knn+ranker", Baselines.itemKnn(train),
+          ranker.booster(), Replays.asOf(log, log.events(), split.testStart()), split.testStart(), 100), k));
       results.forEach(r -> System.out.println(r.line()));
       return 0;
     }

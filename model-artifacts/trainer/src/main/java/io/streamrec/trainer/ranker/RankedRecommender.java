@@ -1,0 +1,67 @@
+package io.streamrec.trainer.ranker;
+
+import io.streamrec.core.features.FeatureReplay;
+import io.streamrec.core.features.UserFeatureView;
+import io.streamrec.core.model.RankerFeatures;
+import io.streamrec.trainer.eval.Recommender;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/** Retrieval then ranking, as serving does it: the source's top candidates re-scored by the ranker. */
+public final class RankedRecommender implements Recommender {
+  private final String name;
+  private final CandidateSource source;
+  private final Booster booster;
+  private final FeatureReplay features;
+  private final long asOf;
+  private final int candidates;
+
+  public RankedRecommender(String name, CandidateSource source, Booster booster, FeatureReplay features, long asOf,
+      int candidates) {
+    this.name = name;
+    this.source = source;
+    this.booster = booster;
+    this.features = features;
+    this.asOf = asOf;
+    this.candidates = candidates;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<String> recommend(String userId, int k, Set<String> exclude) {
+    List<CandidateSource.Candidate> cands = source.candidates(userId, candidates, exclude);
+    if (cands.isEmpty()) {
+      return List.of();
+    }
+    UserFeatureView user = features.user(userId, asOf);
+    float[] rows = new float[cands.size() * RankerFeatures.SIZE];
+    for (int i = 0; i < cands.size(); i++) {
+      RankerFeatures.write(user, features.item(cands.get(i).itemId(), asOf), cands.get(i).score(), rows,
+          i * RankerFeatures.SIZE);
+    }
+    float[] scores;
+    try {
+      scores = RankerTrainer.margins(booster, rows, cands.size());
+    } catch (XGBoostError e) {
+      throw new IllegalStateException("ranker failed", e);
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < cands.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparing(i -> i));
+    List<String> out = new ArrayList<>(k);
+    for (int i : order.subList(0, Math.min(k, order.size()))) {
+      out.add(cands.get(i).itemId());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package io.streamrec.core.model;
+
+import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.features.ItemFeatureView;
+import io.streamrec.core.features.UserFeatureView;
+import io.streamrec.core.features.WindowRange;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ranker's input vector: user, item and cross features of one (user, candidate) pair, in a fixed order that
+ * the trained model's manifest records. The trainer builds training rows with this class from point-in-time feature
+ * views, and serving builds scoring rows with it from the store's views, so the two cannot drift apart.
+ *
+ * <p>Missing values are {@code NaN} (XGBoost's and the ONNX tree ensemble's "missing"), never a made-up number.
+ */
+public final class RankerFeatures {
+
+  /** The feature names, in vector order. */
+  public static final List<String> NAMES = List.of(
+      "retrieval_score",
+      "user_purchases_24h",
+      "user_purchases_7d",
+      "user_clicks_7d",
+      "user_views_7d",
+      "user_bought_items",
+      "user_days_since_active",
+      "user_price_preference",
+      "user_age",
+      "item_purchases_1h",
+      "item_purchases_24h",
+      "item_purchases_7d",
+      "item_clicks_7d",
+      "item_views_7d",
+      "item_ctr",
+      "item_conversion",
+      "item_popularity",
+      "item_age_days",
+      "item_price",
+      "item_in_stock",
+      "item_min_age",
+      "cross_category_affinity",
+      "cross_category_rank",
+      "cross_price_ratio",
+      "cross_in_recent_items");
+
+  public static final int SIZE = NAMES.size();
+  /** How many of the user's categories count for {@code cross_category_rank}. */
+  public static final int TOP_CATEGORIES = 10;
+
+  private RankerFeatures() {}
+
+  /** Writes the features of (user, item) into {@code out[offset .. offset + SIZE)}. */
+  public static void write(UserFeatureView user, ItemFeatureView item, double retrievalScore, float[] out,
+      int offset) {
+    int k = offset;
+    long asOf = user.asOf();
+    out[k++] = (float) retrievalScore;
+    out[k++] = user.count(InteractionType.PURCHASE, WindowRange.H24);
+    out[k++] = user.count(InteractionType.PURCHASE, WindowRange.D7);
+    out[k++] = user.count(InteractionType.CLICK, WindowRange.D7);
+    out[k++] = user.count(InteractionType.VIEW, WindowRange.D7);
+    out[k++] = user.bought().size();
+    out[k++] = user.lastActiveTs() == 0 ? Float.NaN : (float) ((asOf - user.lastActiveTs()) / 86_400_000.0);
+    double pricePref = user.pricePreference().orElse(Double.NaN);
+    out[k++] = (float) pricePref;
+    out[k++] = user.age() == null ? Float.NaN : user.age();
+    out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H1);
+    out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H24);
+    out[k++] = item.count(InteractionType.PURCHASE, WindowRange.D7);
+    out[k++] = item.count(InteractionType.CLICK, WindowRange.D7);
+    out[k++] = item.count(InteractionType.VIEW, WindowRange.D7);
+    out[k++] = (float) item.smoothedCtr();
+    out[k++] = (float) item.smoothedConversion();
+    out[k++] = (float) item.popularity();
+    out[k++] = item.firstSeenTs() == 0 ? Float.NaN : (float) item.ageDays();
+    Double price = item.price();
+    out[k++] = price == null ? Float.NaN : price.floatValue();
+    out[k++] = item.inCatalog() ? (item.inStock() ? 1f : 0f) : Float.NaN;
+    out[k++] = item.inCatalog() ? item.minAge() : Float.NaN;
+    String category = item.category();
+    out[k++] = category == null ? Float.NaN : (float) user.affinity(category);
+    out[k++] = categoryRank(user, category);
+    out[k++] = price == null || Double.isNaN(pricePref) || pricePref <= 0 ? Float.NaN
+        : (float) (price / pricePref);
+    out[k++] = user.recentItems().contains(item.itemId()) ? 1f : 0f;
+  }
+
+  private static float categoryRank(UserFeatureView user, String category) {
+    if (category == null) {
+      return Float.NaN;
+    }
+    int rank = 1;
+    for (Map.Entry<String, Double> e : user.topCategories(TOP_CATEGORIES).entrySet()) {
+      if (e.getKey().equals(category)) {
+        return rank;
+      }
+      rank++;
+    }
+    return Float.NaN;
+  }
+}
