@@ -9,22 +9,31 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /** Retrieval then ranking, as serving does it: the source's top candidates re-scored by the ranker. */
 public final class RankedRecommender implements Recommender {
   private final String name;
   private final CandidateSource source;
-  private final Booster booster;
+  private final RowScorer scorer;
   private final FeatureReplay features;
   private final long asOf;
   private final int candidates;
 
-  public RankedRecommender(String name, CandidateSource source, Booster booster, FeatureReplay features, long asOf,
+  /** Scores ranker rows (row-major, {@link RankerFeatures#SIZE} per row): XGBoost itself, or the ONNX export. */
+  @FunctionalInterface
+  public interface RowScorer {
+    float[] score(float[] rows, int n) throws Exception;
+  }
+
+  public static RowScorer xgboost(Booster booster) {
+    return (rows, n) -> RankerTrainer.margins(booster, rows, n);
+  }
+
+  public RankedRecommender(String name, CandidateSource source, RowScorer scorer, FeatureReplay features, long asOf,
       int candidates) {
     this.name = name;
     this.source = source;
-    this.booster = booster;
+    this.scorer = scorer;
     this.features = features;
     this.asOf = asOf;
     this.candidates = candidates;
@@ -49,8 +58,8 @@ public final class RankedRecommender implements Recommender {
     }
     float[] scores;
     try {
-      scores = RankerTrainer.margins(booster, rows, cands.size());
-    } catch (XGBoostError e) {
+      scores = scorer.score(rows, cands.size());
+    } catch (Exception e) {
       throw new IllegalStateException("ranker failed", e);
     }
     List<Integer> order = new ArrayList<>();
