@@ -1,7 +1,7 @@
 package io.streamrec.aerospike;
 
+import io.streamrec.core.store.BinValues;
 import io.streamrec.core.store.FeatureWrite;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,8 +12,6 @@ import java.util.Map;
 /** Checks values on the way in and normalises them on the way out. */
 final class AerospikeValues {
 
-  /** Aerospike's limit on bin names. */
-  static final int MAX_BIN_NAME_BYTES = 15;
   /** The server refuses TTLs over ten years (PARAMETER_ERROR). */
   static final long MAX_TTL_SECONDS = 3600L * 24 * 365 * 10;
 
@@ -24,14 +22,7 @@ final class AerospikeValues {
    * uses the adapter's own bins.
    */
   static void check(FeatureWrite w) {
-    for (Map.Entry<String, Object> e : w.bins().entrySet()) {
-      checkBinName(e.getKey());
-      checkValue(e.getKey(), e.getValue());
-    }
-    for (FeatureWrite.NewestEntries m : w.mapMerges()) {
-      checkBinName(m.bin());
-      checkValue(m.bin(), m.entries());
-    }
+    BinValues.check(w);
     if (w.ttl().getSeconds() > MAX_TTL_SECONDS) {
       throw new IllegalArgumentException("ttl " + w.ttl() + " of " + w.key() + " is over Aerospike's limit of 10 years");
     }
@@ -46,37 +37,7 @@ final class AerospikeValues {
     return (int) Math.min(s, MAX_TTL_SECONDS);
   }
 
-  private static void checkBinName(String bin) {
-    if (bin.isEmpty() || bin.getBytes(StandardCharsets.UTF_8).length > MAX_BIN_NAME_BYTES) {
-      throw new IllegalArgumentException("bin name '" + bin + "' must be 1 to 15 bytes");
-    }
-    if (bin.equals(AerospikeFeatureStore.VERSION_BIN) || bin.equals(AerospikeFeatureStore.DELETED_BIN)) {
-      throw new IllegalArgumentException("bin name '" + bin + "' is reserved by the Aerospike feature store");
-    }
-  }
 
-  private static void checkValue(String bin, Object v) {
-    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
-      return;
-    }
-    if (v instanceof List<?> list) {
-      for (Object x : list) {
-        checkValue(bin, x);
-      }
-      return;
-    }
-    if (v instanceof Map<?, ?> map) {
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!(e.getKey() instanceof String)) {
-          throw new IllegalArgumentException("bin '" + bin + "' has a map key that is not a String: " + e.getKey());
-        }
-        checkValue(bin, e.getValue());
-      }
-      return;
-    }
-    throw new IllegalArgumentException("bin '" + bin + "' holds a " + (v == null ? "null" : v.getClass().getName())
-        + "; allowed: String, Long, Double, Boolean, and Lists and String-keyed Maps of them");
-  }
 
   /**
    * An immutable copy of a value as the client returned it. The client gives Long for every integer, Double,

@@ -90,12 +90,7 @@ public final class EmbeddedFeatureStore implements FeatureStore {
    */
   @Override
   public CompletableFuture<List<WriteOutcome>> writeAll(List<FeatureWrite> writes) {
-    for (FeatureWrite w : writes) {
-      checkBins(w.bins());
-      for (FeatureWrite.NewestEntries m : w.mapMerges()) {
-        checkBins(Map.of(m.bin(), m.entries()));
-      }
-    }
+    writes.forEach(BinValues::check);
     List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
     for (FeatureWrite w : writes) {
       outcomes.add(w.kind() == FeatureWrite.Kind.DELETE ? delete(w) : upsert(w));
@@ -213,39 +208,5 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     }
   }
 
-  private static void checkBins(Map<String, Object> bins) {
-    for (Map.Entry<String, Object> e : bins.entrySet()) {
-      if (io.streamrec.core.contract.StoreLayout.RESERVED_BINS.contains(e.getKey())) {
-        throw new IllegalArgumentException("bin name '" + e.getKey() + "' is reserved for the store backends");
-      }
-      if (e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) {
-        throw new IllegalArgumentException("bin name '" + e.getKey() + "' is longer than 15 bytes");
-      }
-      checkValue(e.getKey(), e.getValue());
-    }
-  }
 
-  private static void checkValue(String bin, Object v) {
-    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
-      return;
-    }
-    if (v instanceof List<?> list) {
-      for (Object x : list) {
-        checkValue(bin, x);
-      }
-      return;
-    }
-    if (v instanceof Map<?, ?> map) {
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!(e.getKey() instanceof String)) {
-          throw new IllegalArgumentException("bin '" + bin + "' has a map key that is not a String: " + e.getKey());
-        }
-        checkValue(bin, e.getValue());
-      }
-      return;
-    }
-    throw new IllegalArgumentException(
-        "bin '" + bin + "' holds a " + (v == null ? "null" : v.getClass().getName())
-            + "; allowed: String, Long, Double, Boolean, and Lists and String-keyed Maps of them");
-  }
 }

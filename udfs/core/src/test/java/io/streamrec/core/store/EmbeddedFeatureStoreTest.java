@@ -183,7 +183,7 @@ class EmbeddedFeatureStoreTest {
     assertThat(store.upsert(A, Map.of("fifteen_bytes__", 1L), 1, NO_TTL)).isTrue(); // exactly 15 is fine
     assertThatThrownBy(() -> store.upsert(A, Map.of("sixteen_bytes___", 1L), 2, NO_TTL))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("bin name 'sixteen_bytes___' is longer than 15 bytes");
+        .hasMessageContaining("bin name 'sixteen_bytes___' must be 1 to 15 bytes");
     // Bytes, not chars: 8 chars of 2 bytes each.
     assertThatThrownBy(() -> store.upsert(A, Map.of("éééééééé", 1L), 2, NO_TTL))
         .isInstanceOf(IllegalArgumentException.class)
