@@ -128,11 +128,7 @@ public final class ItemFeatureState {
 
   public Map<String, Object> toBins() {
     Map<String, Object> bins = new HashMap<>();
-    for (InteractionType type : InteractionType.values()) {
-      if (counts[type.ordinal()] != null) {
-        bins.put(ItemBins.COUNTS_PREFIX + type.wireName(), counts[type.ordinal()].encode());
-      }
-    }
+    WindowedCounts.encodeByType(counts, ItemBins.COUNTS_PREFIX, bins);
     if (catalogTs > 0) {
       bins.put(ItemBins.DELETED, deleted);
       if (!deleted) {
@@ -154,12 +150,7 @@ public final class ItemFeatureState {
 
   public static ItemFeatureView viewOf(String itemId, FeatureRecord record, long asOf) {
     ItemFeatureState s = empty(itemId);
-    for (InteractionType type : InteractionType.values()) {
-      Object c = record.bins().get(ItemBins.COUNTS_PREFIX + type.wireName());
-      if (c != null) {
-        s.counts[type.ordinal()] = WindowedCounts.decode((List<?>) c);
-      }
-    }
+    s.counts = WindowedCounts.decodeByType(record.bins(), ItemBins.COUNTS_PREFIX);
     if (record.bins().containsKey(ItemBins.DELETED)) {
       s.catalogTs = FeatureVersion.eventTime(record.version());
       s.deleted = (Boolean) record.bins().get(ItemBins.DELETED);

@@ -213,11 +213,7 @@ public final class UserFeatureState {
 
   public Map<String, Object> toBins() {
     Map<String, Object> bins = new HashMap<>();
-    for (InteractionType type : InteractionType.values()) {
-      if (counts[type.ordinal()] != null) {
-        bins.put(UserBins.COUNTS_PREFIX + type.wireName(), counts[type.ordinal()].encode());
-      }
-    }
+    WindowedCounts.encodeByType(counts, UserBins.COUNTS_PREFIX, bins);
     bins.put(UserBins.RECENT, recentEntries());
     bins.put(UserBins.BOUGHT, List.of(boughtItems));
     Map<String, Object> affinity = new HashMap<>();
@@ -249,12 +245,7 @@ public final class UserFeatureState {
   /** The view of a stored record; the inverse of {@link #toBins} for everything a reader needs. */
   public static UserFeatureView viewOf(String userId, FeatureRecord record, long asOf) {
     UserFeatureState s = empty(userId);
-    for (InteractionType type : InteractionType.values()) {
-      Object c = record.bins().get(UserBins.COUNTS_PREFIX + type.wireName());
-      if (c != null) {
-        s.counts[type.ordinal()] = WindowedCounts.decode((List<?>) c);
-      }
-    }
+    s.counts = WindowedCounts.decodeByType(record.bins(), UserBins.COUNTS_PREFIX);
     Map<String, List<Object>> recent = record.getMap(UserBins.RECENT);
     List<Map.Entry<String, List<Object>>> entries = new ArrayList<>(recent.entrySet());
     entries.sort((a, b) -> {

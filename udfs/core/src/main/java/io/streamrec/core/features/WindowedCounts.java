@@ -89,6 +89,27 @@ public final class WindowedCounts {
    * cannot have produced: a length that is not a multiple of 3, a non-integer element, a slot out of range or given
    * twice, a bucket that does not belong in its slot, a count below 1.
    */
+  /** Puts one bin per interaction type seen, {@code <prefix><type>}, into {@code bins}. */
+  public static void encodeByType(WindowedCounts[] byType, String prefix, java.util.Map<String, Object> bins) {
+    for (io.streamrec.core.contract.InteractionType type : io.streamrec.core.contract.InteractionType.values()) {
+      if (byType[type.ordinal()] != null) {
+        bins.put(prefix + type.wireName(), byType[type.ordinal()].encode());
+      }
+    }
+  }
+
+  /** The inverse of {@link #encodeByType}: counts by interaction type ordinal, null for types without a bin. */
+  public static WindowedCounts[] decodeByType(java.util.Map<String, Object> bins, String prefix) {
+    WindowedCounts[] out = new WindowedCounts[io.streamrec.core.contract.InteractionType.values().length];
+    for (io.streamrec.core.contract.InteractionType type : io.streamrec.core.contract.InteractionType.values()) {
+      Object c = bins.get(prefix + type.wireName());
+      if (c != null) {
+        out[type.ordinal()] = decode((List<?>) c);
+      }
+    }
+    return out;
+  }
+
   public static WindowedCounts decode(List<?> flat) {
     WindowedCounts c = new WindowedCounts();
     if (flat.size() % 3 != 0) {
