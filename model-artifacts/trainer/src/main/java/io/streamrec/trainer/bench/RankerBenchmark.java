@@ -48,14 +48,26 @@ import picocli.CommandLine.Option;
  *
  * <pre>BENCH ranker rows=300 ort_p50_ms=… ort_p99_ms=… xgb_p50_ms=… ratio=…</pre>
  *
- * Run (from the repository root, after {@code mvn -o -q -pl model-artifacts/trainer install}):
+ * Run from the repository root, after {@code mvn -o -q -pl model-artifacts/trainer install -DskipTests}, either
+ * inside Maven's JVM:
  *
  * <pre>
  * mvn -o -q -pl model-artifacts/trainer exec:java -Dexec.mainClass=io.streamrec.trainer.bench.RankerBenchmark \
  *     -Dexec.classpathScope=compile [-Dexec.args="--iterations 3000"]
  * </pre>
  *
- * exec:java runs inside Maven's JVM; xgboost4j needs {@code libgomp1} (installed here).
+ * or in a JVM of its own (cleaner numbers, and the output really ends with the BENCH line: Debian's Maven 3.8
+ * prints an ANSI reset {@code ESC[0m} without a newline after the program's output, even with {@code -B}):
+ *
+ * <pre>
+ * mvn -o -q -pl model-artifacts/trainer dependency:build-classpath -Dmdep.includeScope=runtime \
+ *     -Dmdep.outputFile=target/bench.classpath
+ * java -cp model-artifacts/trainer/target/classes:$(cat model-artifacts/trainer/target/bench.classpath) \
+ *     io.streamrec.trainer.bench.RankerBenchmark
+ * </pre>
+ *
+ * xgboost4j needs the Debian package {@code libgomp1} (installed here). DJL is not used, so
+ * {@code -Dai.djl.offline} does not matter. About 1.5 minutes on a quiet 2-core machine.
  */
 @Command(name = "ranker-benchmark", mixinStandardHelpOptions = true,
     description = "Single-thread latency of the XGBoost ranker: ONNX Runtime vs xgboost4j.")

@@ -7,13 +7,17 @@
  *
  * <pre>
  * mvn -o -q -pl model-artifacts/trainer install -DskipTests
- * mvn -o -q -pl model-artifacts/trainer exec:java \
- *     -Dexec.mainClass=io.streamrec.trainer.bench.RankerBenchmark -Dexec.classpathScope=compile
+ * mvn -o -q -pl model-artifacts/trainer dependency:build-classpath -Dmdep.includeScope=runtime \
+ *     -Dmdep.outputFile=target/bench.classpath
+ * java -cp model-artifacts/trainer/target/classes:$(cat model-artifacts/trainer/target/bench.classpath) \
+ *     io.streamrec.trainer.bench.RankerBenchmark
  * </pre>
  *
- * Options go in {@code -Dexec.args="--iterations 5000 --rows 200"} ({@code --help} lists them). exec:java runs in
- * Maven's own JVM (so {@code -Dai.djl.offline} does not matter; DJL is not used); xgboost4j needs the Debian
- * package {@code libgomp1}. It takes about a minute: ~20 s to train, then 2,000 timed calls per configuration.
+ * or, in Maven's own JVM, {@code mvn -o -q -pl model-artifacts/trainer exec:java
+ * -Dexec.mainClass=io.streamrec.trainer.bench.RankerBenchmark -Dexec.classpathScope=compile} (Debian's Maven 3.8
+ * then appends an ANSI reset without a newline after the BENCH line). Options: {@code --help}, e.g.
+ * {@code --iterations 5000 --rows 200}; with exec:java, {@code -Dexec.args="..."}. xgboost4j needs the Debian
+ * package {@code libgomp1}. About 1.5 minutes: a few seconds to train, then 2,000 timed calls per configuration.
  * Run it on a quiet machine ({@code uptime}) and quote it with the machine and the date.
  */
 package io.streamrec.trainer.bench;
