@@ -1,0 +1,695 @@
+package io.streamrec.launcher.bench;
+
+import io.streamrec.core.contract.Topics;
+import io.streamrec.core.store.EmbeddedFeatureStore;
+import io.streamrec.core.synthetic.SyntheticEvents;
+import io.streamrec.jobs.common.JobConfig;
+import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.launcher.BuildInfo;
+import io.streamrec.launcher.MiniClusterRuntime;
+import io.streamrec.launcher.TopicAdmin;
+import io.streamrec.runtime.KafkaBrokerProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The feature job benchmark: Kafka (contract JSON) → the feature job → the embedded feature store, on a real broker
+ * (own JVM) and a MiniCluster configured from {@code flink-conf/}, with only the feature job running.
+ *
+ * <h2>Phase 1: throughput</h2>
+ *
+ * The catalog, the users and {@code --events} synthetic interactions ({@link SyntheticEvents}: Zipf item
+ * popularity, a feed's funnel of types, 1 % re-sent duplicates, event times spread over the hour that ends "now")
+ * are written to Kafka <em>before</em> the job exists. The job then starts from the earliest offsets and the clock
+ * runs from the moment the job and all its vertices are RUNNING until the job has processed every record.
+ *
+ * <p><b>How "processed everything" is detected.</b> By counting, through Flink's REST metrics (what the web UI
+ * shows), at the two keyed operators that do the work:
+ *
+ * <ul>
+ *   <li>the "item features" vertex has taken in every catalog record and every interaction (its task
+ *       {@code numRecordsIn} = items + interactions in Kafka, less any dead letters), and
+ *   <li>the "user features" vertex has taken in every user profile and every interaction the item operator passed
+ *       on (its {@code numRecordsIn} = users + the item operator's {@code interactions_<type>} counters, which count
+ *       exactly the non-duplicate interactions it emits),
+ * </ul>
+ *
+ * and the counts (and the trending vertex's) are unchanged on the next poll. Alternatives were weighed: the Kafka
+ * source's {@code currentOffset} per partition says only that the source has <em>read</em> everything, while up
+ * to two network exchanges of buffered records are still ahead of the keyed operators; a sentinel record cannot
+ * prove completion either, because records of one partition take different paths (keyed by item, then by user)
+ * and overtake each other; and committed consumer offsets move only on checkpoints (10 s). The counters are exact;
+ * their only error is staleness: the REST endpoint serves metrics that the JobManager fetches at most every {@code
+ * metrics.fetcher.update-interval}, which the benchmark lowers from 10 s to {@value #FETCH_INTERVAL_MS} ms, and it
+ * polls every {@value #POLL_MS} ms, so the end is seen at most their sum late (reported). Fetching more often
+ * costs measurable CPU in the JobManager's metric fetcher and REST handlers on a 2-core machine. What is not inside the
+ * window: the last coalesced store flush (≤ 200 ms flush interval + ≤ 100 ms sink buffering) after the last record.
+ * The report also gives the steady rate between 10 % and 90 % of the records, which start-up and the end do not
+ * affect.
+ *
+ * <h2>Phase 2: freshness</h2>
+ *
+ * With the job caught up and its state warm, interactions are sent open-loop ({@link OpenLoopSchedule}) at {@code
+ * --live-rate} for {@code --live-seconds}, each stamped with the wall-clock time of its intended send instant as its
+ * event time. Every {@code --sample-every}-th event is followed by a {@link FreshnessProbe}: the time from its
+ * intended send time until the user's record in the store lists it, read in-process through {@link
+ * EmbeddedFeatureStore#shared}. That end-to-end p99 is {@code freshness_p99_ms}; the sink's own {@code
+ * featureFreshnessLagMs} histogram (wall clock at write minus the newest event time in the write) is printed next to
+ * it.
+ *
+ * <h2>Where the time goes</h2>
+ *
+ * Per vertex: busy / back-pressured / idle shares from Flink's accumulated task metrics. Per thread: CPU time
+ * ({@link CpuAccounting}), which also separates the broker's JVM and whatever else ran on the machine. Per kind of
+ * work: a Java Flight Recorder profile of phase 1 ({@link JfrProfile}).
+ *
+ * <p>The last line of the output is {@code BENCH features events_per_s=<n> freshness_p99_ms=<n>}.
+ */
+@Command(
+    name = "features",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Feature job benchmark: Kafka (JSON) -> feature job -> embedded store.",
+      "Phase 1: throughput over a pre-produced backlog.",
+      "Phase 2: feature freshness under an open-loop live load.",
+      "Last line: BENCH features events_per_s=<n> freshness_p99_ms=<n>"
+    })
+public final class FeatureBenchmark implements Callable<Integer> {
+
+  static final long FETCH_INTERVAL_MS = 500;
+  static final long POLL_MS = 250;
+  static final long HISTORY_SPAN_MS = 3_600_000L;
+  static final List<String> REGIONS = List.of("UK", "FR", "DE", "ES", "IT", "NL", "PL", "US");
+  private static final Duration PROBE_POLL = Duration.ofMillis(5);
+
+  @Option(names = "--events", defaultValue = "2000000",
+      description = "Interactions pre-produced for the throughput phase (${DEFAULT-VALUE}); 1 %% more are re-sent "
+          + "duplicates, as a retrying producer would send them.")
+  int events;
+
+  @Option(names = "--users", defaultValue = "100000", description = "Users (${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--items", defaultValue = "50000", description = "Items (${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(names = "--live-rate", defaultValue = "50000",
+      description = "Interactions per second in the freshness phase, open loop (${DEFAULT-VALUE}).")
+  int liveRate;
+
+  @Option(names = "--live-seconds", defaultValue = "20",
+      description = "Length of the freshness phase in seconds (${DEFAULT-VALUE}).")
+  int liveSeconds;
+
+  @Option(names = "--sample-every", defaultValue = "100",
+      description = "Follow every n-th live event into the store (${DEFAULT-VALUE}).")
+  int sampleEvery;
+
+  @Option(names = "--give-up-seconds", defaultValue = "180",
+      description = "A sampled live event not in the store after this long counts with this age, as a lower bound "
+          + "(${DEFAULT-VALUE}); also the longest the benchmark waits for the store to catch up after the live load.")
+  int giveUpSeconds;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Synthetic data seed (${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--work-dir", defaultValue = ".streamrec-bench",
+      description = "Broker data, checkpoints, logs and the JFR recording (${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port; 0 = any free port.")
+  int kafkaPort;
+
+  @Option(names = "--web-port", defaultValue = "0", description = "Flink web UI / REST port; 0 = any free port.")
+  int webPort;
+
+  @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Record a Java Flight Recorder CPU profile of phase 1 (default: on).")
+  boolean profile;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Overrides a flink-conf.yaml setting for this run (repeatable), e.g. --conf "
+          + "pipeline.object-reuse=true: for what-if runs. The report lists every override.")
+  Map<String, String> confOverrides = new LinkedHashMap<>();
+
+  @Option(names = "--timeout-seconds", defaultValue = "900",
+      description = "Give up on phase 1 after this long (${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < 1 || users < 1 || items < 1 || liveRate < 1 || liveSeconds < 1 || parallelism < 1
+        || sampleEvery < 1 || giveUpSeconds < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--events, --users, --items, --live-rate, "
+          + "--live-seconds, --parallelism, --sample-every and --give-up-seconds must be >= 1");
+    }
+    BuildInfo build = BuildInfo.load();
+    Path work = workDir.toAbsolutePath();
+    deleteRecursively(work.resolve("kafka"));
+    deleteRecursively(work.resolve("flink"));
+    Files.createDirectories(work.resolve("logs"));
+
+    printHeader(build, work);
+    KafkaBrokerProcess broker = null;
+    MiniClusterRuntime cluster = null;
+    try {
+      step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
+      broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
+              BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
+          .withPort(kafkaPort));
+      String bootstrap = broker.bootstrapServers();
+      TopicAdmin.createAll(bootstrap, "");
+      done(bootstrap + ", topics created");
+
+      step("Starting Flink " + build.flinkVersion() + " MiniCluster");
+      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), webPort);
+      conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
+      conf.setString("web.checkpoints.history", "500"); // every checkpoint of a run, for the report
+      confOverrides.forEach(conf::setString);
+      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), parallelism));
+      cluster = MiniClusterRuntime.start(conf);
+      done(cluster.restUrl().toString());
+      printClusterSettings(conf);
+
+      return run(broker, cluster, work);
+    } finally {
+      if (cluster != null) {
+        try {
+          cluster.close();
+        } catch (Exception e) {
+          System.err.println("while stopping the MiniCluster: " + e);
+        }
+      }
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+
+  private int run(KafkaBrokerProcess broker, MiniClusterRuntime cluster, Path work) throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    CpuAccounting cpu = new CpuAccounting(broker.pid());
+
+    // ---- the history ----
+    long endTs = System.currentTimeMillis();
+    SyntheticEvents history = new SyntheticEvents(new SyntheticEvents.Spec(seed, users, items, events,
+        endTs - HISTORY_SPAN_MS, HISTORY_SPAN_MS, 5_000, 0.01, 50, REGIONS, ""));
+    step(String.format(Locale.ROOT, "Writing %,d items, %,d users and %,d interactions (+1 %% duplicates) to Kafka",
+        items, users, events));
+    BenchKafka.Written written = BenchKafka.writeHistory(bootstrap, history,
+        n -> out.printf(Locale.ROOT, "%,d … ", n));
+    done(String.format(Locale.ROOT, "%,d records, %.0f MB of JSON, %.0f records/s", written.records(),
+        written.bytes() / 1e6, written.records() / written.seconds()));
+    Map<String, Long> inTopics = BenchKafka.recordsInTopics(bootstrap,
+        List.of(Topics.INTERACTIONS, Topics.ITEMS, Topics.USERS));
+    long interactionsInKafka = inTopics.get(Topics.INTERACTIONS.name());
+    if (interactionsInKafka != written.interactions() || inTopics.get(Topics.ITEMS.name()) != written.items()
+        || inTopics.get(Topics.USERS.name()) != written.users()) {
+      throw new IllegalStateException("Kafka holds " + inTopics + ", not what was written: " + written);
+    }
+
+    // ---- the job ----
+    String storeName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--feature-store",
+        "embedded:" + storeName, "--starting-offsets", "earliest");
+    StreamExecutionEnvironment env = cluster.environment();
+    env.setParallelism(parallelism);
+    step("Submitting the feature job (parallelism " + parallelism + ", store embedded:" + storeName + ")");
+    JobClient client = FeatureJob.withKafka(config).executeAsync(env);
+    String jobId = client.getJobID().toHexString();
+    RestMetrics rest = new RestMetrics(cluster.restUrl());
+    RestMetrics.JobView job = awaitRunning(rest, jobId, Duration.ofMinutes(3));
+    long runningAt = System.nanoTime();
+    long runningAtWall = System.currentTimeMillis();
+    CpuAccounting.Snapshot cpu0 = cpu.snapshot();
+    JfrProfile jfr = profile ? JfrProfile.start(Duration.ofMillis(10)) : null;
+    done("RUNNING, job " + jobId);
+    out.println("  vertices: " + job.vertices().stream()
+        .map(v -> v.name() + " ×" + v.parallelism()).collect(Collectors.joining("; ")));
+
+    // ---- phase 1 ----
+    out.println();
+    out.println("Phase 1: throughput over the backlog");
+    Phase1 p1 = drain(rest, jobId, job, written, runningAt);
+    CpuAccounting.Snapshot cpu1 = cpu.snapshot();
+    JfrProfile.Profile jfrProfile = jfr == null ? null : jfr.stop(work.resolve("features-phase1.jfr"));
+    VertexActivity.Snapshot act1 = VertexActivity.snapshot(rest, jobId, job.vertices());
+    List<VertexActivity.Row> activity1 =
+        VertexActivity.between(VertexActivity.zero(runningAt, job.vertices()), act1, job.vertices());
+    CpuAccounting.Window cpuWindow1 = CpuAccounting.between(cpu0, cpu1);
+    long phase1EndWall = System.currentTimeMillis();
+
+    // Let the last coalesced flushes land before the store is measured and the live load starts.
+    Thread.sleep(1_000);
+    EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(storeName);
+    int storeRecords = store.size();
+    // The heap after a full GC: Flink's heap state plus the embedded store plus the broker-less rest of this JVM.
+    ManagementFactory.getMemoryMXBean().gc();
+    long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+
+    // ---- phase 2 ----
+    out.println();
+    out.printf(Locale.ROOT, "Phase 2: freshness under a live load of %,d interactions/s for %d s (open loop)%n",
+        liveRate, liveSeconds);
+    SinkLagSampler sinkLag = SinkLagSampler.find(rest, jobId, job.vertices());
+    SyntheticEvents live = new SyntheticEvents(new SyntheticEvents.Spec(seed + 1, users, items,
+        liveRate * liveSeconds, System.currentTimeMillis(), 1, 0, 0.0, 50, REGIONS, ""));
+    Duration giveUp = Duration.ofSeconds(giveUpSeconds);
+    FreshnessProbe probe = new FreshnessProbe(store, PROBE_POLL, giveUp).start();
+    VertexActivity.Snapshot act2 = VertexActivity.snapshot(rest, jobId, job.vertices());
+    CpuAccounting.Snapshot cpu2 = cpu.snapshot();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bench-sink-lag-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    // From 3 s on: before that the sinks' last-1,000-writes windows still hold writes of the backlog.
+    sampler.scheduleAtFixedRate(sinkLag::sample, 3, 1, TimeUnit.SECONDS);
+    long phase2StartWall = System.currentTimeMillis();
+    long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    long wall0 = System.currentTimeMillis() + 50;
+    OpenLoopSchedule schedule = OpenLoopSchedule.forDuration(liveRate, liveSeconds, t0);
+    BenchKafka.LiveSent sent = BenchKafka.sendLive(bootstrap, live, schedule, wall0, probe, sampleEvery);
+    FreshnessProbe.Result freshness = probe.finish(giveUp);
+    sampler.shutdownNow();
+    CpuAccounting.Snapshot cpu3 = cpu.snapshot();
+    VertexActivity.Snapshot act3 = VertexActivity.snapshot(rest, jobId, job.vertices());
+    List<VertexActivity.Row> activity2 = VertexActivity.between(act2, act3, job.vertices());
+    CpuAccounting.Window cpuWindow2 = CpuAccounting.between(cpu2, cpu3);
+    SinkLagSampler.Summary sinkSummary = sinkLag.summary();
+    Map<String, Double> deadLetters = deadLetters(rest, jobId, job.vertices());
+    long phase2EndWall = System.currentTimeMillis();
+    List<RestMetrics.Checkpoint> checkpoints = rest.checkpoints(jobId);
+
+    // ---- report ----
+    double eventsPerSecond = interactionsInKafka / p1.seconds();
+    out.println();
+    out.println("=".repeat(100));
+    out.println("RESULTS");
+    out.println("=".repeat(100));
+    out.printf(Locale.ROOT, "Phase 1 (throughput): %,d interactions + %,d catalog and %,d user records in Kafka%n",
+        interactionsInKafka, written.items(), written.users());
+    out.printf(Locale.ROOT, "  wall time from job RUNNING to all processed   %8.2f s   (end seen ≤ %.1f s late: "
+        + "metrics fetched every %d ms, polled every %d ms)%n", p1.seconds(), (FETCH_INTERVAL_MS + POLL_MS) / 1000.0,
+        FETCH_INTERVAL_MS, POLL_MS);
+    out.printf(Locale.ROOT, "  interactions per second                        %,10.0f   (%,.0f per core)%n",
+        eventsPerSecond, eventsPerSecond / Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  all records per second (incl. catalog, users)  %,10.0f%n",
+        written.records() / p1.seconds());
+    out.printf(Locale.ROOT, "  steady rate, 10 %% → 90 %% of the records       %,10.0f records/s%n", p1.steadyRate());
+    out.printf(Locale.ROOT, "  duplicates dropped %,d; dead letters %s; store records after phase 1: %,d; heap "
+            + "after a full GC %.2f GiB%n", Math.round(interactionsInKafka - p1.enriched()),
+        formatDeadLetters(deadLetters), storeRecords, heapUsed / (double) (1L << 30));
+    printCheckpoints(checkpoints, runningAtWall, phase1EndWall);
+    printCpu(cpuWindow1);
+    double usPerEvent = 1e6 * cpuWindow1.processCpu() / interactionsInKafka;
+    out.printf(Locale.ROOT, "  CPU cost: %.1f µs of the benchmark JVM's CPU per interaction (+ %.1f µs in the broker); "
+            + "100,000/s per core allows 10 µs. At this cost one fully used core would do %,.0f/s.%n", usPerEvent,
+        1e6 * cpuWindow1.brokerCpu() / interactionsInKafka, 1e6 / usPerEvent);
+    printActivity(activity1);
+    if (jfrProfile != null) {
+      printProfile(jfrProfile, cpuWindow1, interactionsInKafka);
+    }
+
+    out.println();
+    out.printf(Locale.ROOT, "Phase 2 (freshness): %,d interactions sent in %.2f s (%,.0f/s; target %,d/s), "
+        + "sender at most %.1f ms behind schedule%n", sent.events(), sent.seconds(), sent.events() / sent.seconds(),
+        liveRate, sent.maxBehindMs());
+    out.printf(Locale.ROOT, "  end to end (intended send → visible in the store), %,d samples of %,d seen, %,d not "
+            + "seen within %d s; store polled every %d ms:%n", freshness.seen(), freshness.expected(),
+        freshness.lost(), giveUp.toSeconds(), freshness.pollInterval().toMillis());
+    String bound = freshness.lowerBound() ? "≥ " : "";
+    out.printf(Locale.ROOT, "    p50 %s%.0f ms   p90 %s%.0f ms   p99 %s%.0f ms   p99.9 %s%.0f ms   max %s%.0f ms%n",
+        bound, freshness.percentileMs(50), bound, freshness.percentileMs(90), bound, freshness.percentileMs(99),
+        bound, freshness.percentileMs(99.9), bound, freshness.maxMs());
+    if (freshness.lowerBound()) {
+      out.println("    (events not seen in time count with their age when given up: these are lower bounds)");
+    }
+    double userRate = activity2.stream().filter(r -> r.name().startsWith("user features"))
+        .mapToDouble(VertexActivity.Row::recordsInPerSecond).findFirst().orElse(Double.NaN);
+    boolean keptUp = freshness.lost() == 0 && userRate >= 0.95 * sent.events() / sent.seconds();
+    out.printf(Locale.ROOT, "  kept up: %s (user features took in %,.0f records/s while %,.0f/s were offered)%s%n",
+        keptUp ? "yes" : "NO", userRate, sent.events() / sent.seconds(),
+        keptUp ? "" : " — freshness here is mostly queueing behind the backlog");
+    out.println("  the sink's featureFreshnessLagMs (write time − newest event time; last 1,000 writes per subtask, "
+        + "read every 1 s):");
+    sinkSummary.print(out);
+    printCheckpoints(checkpoints, phase2StartWall, phase2EndWall);
+    printCpu(cpuWindow2);
+    printActivity(activity2);
+
+    out.println();
+    out.printf(Locale.ROOT, "Goal: ≥ 100,000 interactions/s per core (%,d/s on %d cores) with freshness p99 ≤ 1,000 "
+            + "ms.%nReached: %,.0f interactions/s (%.0f %% of the goal), freshness p99 %.0f ms.%n",
+        100_000 * Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
+        eventsPerSecond, 100.0 * eventsPerSecond / (100_000.0 * Runtime.getRuntime().availableProcessors()),
+        freshness.percentileMs(99));
+    client.cancel().get(30, TimeUnit.SECONDS);
+    if (freshness.seen() == 0) {
+      System.err.println("No live event became visible in the store: no freshness to report.");
+      return 1;
+    }
+    out.println(BenchLine.features(eventsPerSecond, freshness.percentileMs(99)));
+    return 0;
+  }
+
+  // ---- phase 1 ----
+
+  /** What the drain took: its wall time, the steady rate, and the item operator's emitted interactions. */
+  record Phase1(double seconds, double steadyRate, double enriched) {}
+
+  private Phase1 drain(RestMetrics rest, String jobId, RestMetrics.JobView job, BenchKafka.Written written,
+      long runningAt) throws Exception {
+    RestMetrics.Vertex itemV = job.vertexStartingWith("item features");
+    RestMetrics.Vertex userV = job.vertexStartingWith("user features");
+    RestMetrics.Vertex trendV = job.vertexStartingWith("trending by region");
+    double itemTarget = written.items() + written.interactions();
+    long deadline = runningAt + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    List<String> enrichedIds = List.of();
+    double deadLettered = 0;
+    long lastDeadLetterCheck = runningAt;
+    long t10 = 0;
+    long t90 = 0;
+    long candidateEnd = 0;
+    double[] candidate = null;
+    long lastPrint = runningAt;
+    double lastItemIn = -1;
+    long lastProgressAt = runningAt;
+    while (true) {
+      long now = System.nanoTime();
+      if (enrichedIds.size() < io.streamrec.core.contract.InteractionType.values().length) {
+        enrichedIds = RestMetrics.operatorMetricIdsWithPrefix(rest.metricIds(jobId, itemV.id()), "interactions_");
+      }
+      List<String> itemMetrics = new ArrayList<>(enrichedIds);
+      itemMetrics.add("numRecordsIn");
+      Map<String, Double> item = rest.aggregate(jobId, itemV.id(), itemMetrics, "sum");
+      double itemIn = item.getOrDefault("numRecordsIn", 0.0);
+      double enriched = enrichedIds.stream().mapToDouble(id -> item.getOrDefault(id, 0.0)).sum();
+      double userIn = rest.aggregate(jobId, userV.id(), "numRecordsIn", "sum", 0);
+      double trendIn = rest.aggregate(jobId, trendV.id(), "numRecordsIn", "sum", 0);
+      if (itemIn != lastItemIn) {
+        lastItemIn = itemIn;
+        lastProgressAt = now;
+      } else if (itemIn < itemTarget - deadLettered && now - lastProgressAt > TimeUnit.SECONDS.toNanos(2)
+          && now - lastDeadLetterCheck > TimeUnit.SECONDS.toNanos(2)) {
+        // Stuck short of the target: records that became dead letters never reach the keyed operators.
+        deadLettered = deadLetters(rest, jobId, job.vertices()).values().stream()
+            .mapToDouble(Double::doubleValue).sum();
+        lastDeadLetterCheck = now;
+      }
+      if (t10 == 0 && itemIn >= 0.1 * itemTarget) {
+        t10 = now;
+      }
+      if (t90 == 0 && itemIn >= 0.9 * itemTarget) {
+        t90 = now;
+      }
+      if (now - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
+        lastPrint = now;
+        out.printf(Locale.ROOT, "  %5.1f s: item features in %,.0f of %,.0f, user features in %,.0f, trending in "
+                + "%,.0f%n", (now - runningAt) / 1e9, itemIn, itemTarget, userIn, trendIn);
+      }
+      boolean allIn = enrichedIds.size() > 0 && itemIn >= itemTarget - deadLettered
+          && userIn >= written.users() + enriched;
+      if (allIn) {
+        double[] values = {itemIn, userIn, trendIn, enriched};
+        if (candidate != null && java.util.Arrays.equals(candidate, values)) {
+          double seconds = (candidateEnd - runningAt) / 1e9;
+          double steady = t90 > t10 ? 0.8 * itemTarget / ((t90 - t10) / 1e9) : Double.NaN;
+          out.printf(Locale.ROOT, "  %5.1f s: all processed (%,.0f interactions passed on to the user operator)%n",
+              seconds, enriched);
+          return new Phase1(seconds, steady, enriched);
+        }
+        if (candidate == null || !java.util.Arrays.equals(candidate, values)) {
+          candidate = values;
+          candidateEnd = now;
+        }
+      } else {
+        candidate = null;
+      }
+      if (now - deadline > 0) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "phase 1 not done after %d s: item features in "
+                + "%,.0f of %,.0f, user features in %,.0f of %,.0f, dead letters %,.0f", timeoutSeconds, itemIn,
+            itemTarget, userIn, written.users() + enriched, deadLettered));
+      }
+      Thread.sleep(POLL_MS);
+    }
+  }
+
+  private static RestMetrics.JobView awaitRunning(RestMetrics rest, String jobId, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "unknown";
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        RestMetrics.JobView view = rest.job(jobId);
+        if (view.allRunning()) {
+          return view;
+        }
+        if (List.of("FAILED", "CANCELED", "FINISHED").contains(view.state())) {
+          throw new IllegalStateException("job " + jobId + " is " + view.state());
+        }
+        last = view.state();
+      } catch (IOException notYetKnown) {
+        last = notYetKnown.getMessage();
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("job " + jobId + " not RUNNING within " + timeout + "; last seen " + last);
+  }
+
+  /** Dead letters counted by the parse operators, by operator metric id. */
+  private static Map<String, Double> deadLetters(RestMetrics rest, String jobId, List<RestMetrics.Vertex> vertices)
+      throws IOException {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (RestMetrics.Vertex v : vertices) {
+      List<String> ids = RestMetrics.operatorMetricIds(rest.metricIds(jobId, v.id()), "recordsDeadLettered");
+      out.putAll(rest.aggregate(jobId, v.id(), ids, "sum"));
+    }
+    return out;
+  }
+
+  private static String formatDeadLetters(Map<String, Double> deadLetters) {
+    double total = deadLetters.values().stream().mapToDouble(Double::doubleValue).sum();
+    return String.format(Locale.ROOT, "%,.0f", total);
+  }
+
+  // ---- report ----
+
+  private void printHeader(BuildInfo build, Path work) {
+    Runtime rt = Runtime.getRuntime();
+    long totalMemory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize() : -1;
+    out.println("streamrec feature job benchmark — " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    out.printf(Locale.ROOT, "machine: %d cores (%s), %.1f GiB RAM, load average %.2f at start%n",
+        rt.availableProcessors(), cpuModel(), totalMemory / (double) (1L << 30),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    out.printf(Locale.ROOT, "JVM: %s %s, max heap %.1f GiB, GC %s%n", System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), rt.maxMemory() / (double) (1L << 30),
+        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
+    out.printf(Locale.ROOT, "code: %s; Flink %s, Kafka broker %s; work dir %s%n", gitDescribe(build.projectRoot()),
+        build.flinkVersion(), build.kafkaBrokerVersion(), work);
+    out.printf(Locale.ROOT, "load: %,d interactions over %d users, %d items (Zipf), %d regions; live %,d/s × %d s; "
+        + "parallelism %d%n", events, users, items, REGIONS.size(), liveRate, liveSeconds, parallelism);
+    out.println();
+  }
+
+  private void printClusterSettings(Configuration conf) {
+    FeatureJob.Settings s = FeatureJob.Settings.defaults();
+    out.printf(Locale.ROOT, "  flink-conf: %d slots, checkpoints every %s (%s), state backend %s, object reuse %s, "
+            + "buffer timeout %s; job: flush interval %d ms, out-of-orderness %d s; sink buffer ≤ 100 ms%n",
+        conf.get(TaskManagerOptions.NUM_TASK_SLOTS),
+        conf.getString("execution.checkpointing.interval", "off"),
+        conf.getString("execution.checkpointing.mode", "?"),
+        conf.getString(CheckpointingOptions.STATE_BACKEND.key(), "?"),
+        conf.getString("pipeline.object-reuse", "false"),
+        conf.getString("execution.buffer-timeout", "100 ms"),
+        s.flushInterval().toMillis(), s.outOfOrderness().toSeconds());
+    out.println("  overrides (--conf): " + (confOverrides.isEmpty() ? "none" : confOverrides));
+  }
+
+  /** The checkpoints triggered in a window: how many, how long, how big, and how much of the window they ran. */
+  private void printCheckpoints(List<RestMetrics.Checkpoint> all, long fromWallMs, long toWallMs) {
+    List<RestMetrics.Checkpoint> in = all.stream()
+        .filter(c -> c.triggerMs() >= fromWallMs && c.triggerMs() < toWallMs).toList();
+    if (in.isEmpty()) {
+      out.println("  checkpoints: none triggered in this phase");
+      return;
+    }
+    long completed = in.stream().filter(c -> "COMPLETED".equals(c.status())).count();
+    long running = 0;
+    for (RestMetrics.Checkpoint c : in) {
+      running += Math.max(0, Math.min(c.triggerMs() + c.durationMs(), toWallMs) - c.triggerMs());
+    }
+    out.printf(Locale.ROOT, "  checkpoints: %d triggered, %d completed; duration avg %.1f s, max %.1f s; state "
+            + "size max %.0f MB; a checkpoint was running %.0f %% of the phase%n", in.size(), completed,
+        in.stream().mapToLong(RestMetrics.Checkpoint::durationMs).average().orElse(0) / 1000.0,
+        in.stream().mapToLong(RestMetrics.Checkpoint::durationMs).max().orElse(0) / 1000.0,
+        in.stream().mapToLong(RestMetrics.Checkpoint::stateSizeBytes).max().orElse(0) / 1e6,
+        100.0 * running / Math.max(1, toWallMs - fromWallMs));
+  }
+
+  private void printCpu(CpuAccounting.Window w) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    double capacity = w.wallSeconds() * cores;
+    out.printf(Locale.ROOT, "  CPU over %.1f s (%.1f core-s available on %d cores):%n", w.wallSeconds(), capacity,
+        cores);
+    out.printf(Locale.ROOT, "    %-66s %7.1f core-s %5.1f %%%n", "benchmark JVM (MiniCluster + load generator)",
+        w.processCpu(), 100 * w.processCpu() / capacity);
+    List<Map.Entry<String, Double>> groups = new ArrayList<>(w.threadGroups().entrySet());
+    groups.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
+    double shown = 0;
+    for (Map.Entry<String, Double> g : groups) {
+      if (g.getValue() < 0.01 * capacity) {
+        continue;
+      }
+      shown += g.getValue();
+      out.printf(Locale.ROOT, "      %-64s %7.1f core-s %5.1f %%%n", abbreviate(g.getKey(), 64), g.getValue(),
+          100 * g.getValue() / capacity);
+    }
+    double rest = Math.max(0, w.processCpu() - w.jvmInternal() - shown);
+    out.printf(Locale.ROOT, "      %-64s %7.1f core-s %5.1f %%%n", "other Java threads (each < 1 %)", rest,
+        100 * rest / capacity);
+    out.printf(Locale.ROOT, "      %-64s %7.1f core-s %5.1f %%%n",
+        String.format(Locale.ROOT, "JVM internal: GC, JIT (GC pauses %.1f s in %d collections)", w.gcSeconds(),
+            w.gcCount()), w.jvmInternal(), 100 * w.jvmInternal() / capacity);
+    out.printf(Locale.ROOT, "    %-66s %7.1f core-s %5.1f %%%n", "Kafka broker JVM", w.brokerCpu(),
+        100 * w.brokerCpu() / capacity);
+    if (w.machineKnown()) {
+      out.printf(Locale.ROOT, "    %-66s %7.1f core-s %5.1f %%%n", "other processes on the machine", w.others(),
+          100 * w.others() / capacity);
+      double idle = Math.max(0, capacity - w.machineBusy());
+      out.printf(Locale.ROOT, "    %-66s %7.1f core-s %5.1f %%%n", "idle", idle, 100 * idle / capacity);
+    }
+  }
+
+  private void printActivity(List<VertexActivity.Row> rows) {
+    out.println("  per vertex (share of its subtasks' time; Flink accumulated task metrics):");
+    out.printf(Locale.ROOT, "    %-40s %4s %7s %9s %7s %14s%n", "vertex (first operator of the chain)", "par",
+        "busy", "backpres.", "idle", "records/s");
+    for (VertexActivity.Row r : rows) {
+      boolean source = r.recordsIn() == 0 && r.recordsOutPerSecond() > 0;
+      out.printf(Locale.ROOT, "    %-40s %4d %6.1f%% %8.1f%% %6.1f%% %,10.0f %-4s%n", abbreviate(r.name(), 40),
+          r.parallelism(), 100 * r.busy(), 100 * r.backPressured(), 100 * r.idle(),
+          source ? r.recordsOutPerSecond() : r.recordsInPerSecond(), source ? "out" : "in");
+    }
+  }
+
+  /**
+   * The profile's shares, and what they cost per interaction: JFR samples Java threads only, so a share of the
+   * samples is a share of the JVM's CPU minus its internal threads (GC, JIT), which are listed on their own.
+   */
+  private void printProfile(JfrProfile.Profile p, CpuAccounting.Window cpu, long interactions) {
+    out.printf(Locale.ROOT, "  CPU profile of phase 1 by kind of work (JFR execution samples: %,d; recording %s):%n",
+        p.samples(), p.recording());
+    if (p.samples() == 0) {
+      return;
+    }
+    double javaUs = 1e6 * Math.max(0, cpu.processCpu() - cpu.jvmInternal()) / interactions;
+    out.printf(Locale.ROOT, "    %-58s %6s %14s%n", "kind of work", "share", "µs/interaction");
+    p.byCategory().forEach((category, n) ->
+        out.printf(Locale.ROOT, "    %-58s %5.1f%% %14.1f%n", category, 100.0 * n / p.samples(),
+            javaUs * n / p.samples()));
+    out.printf(Locale.ROOT, "    %-58s %6s %14.1f%n", "(not sampled) JVM internal: GC, JIT", "",
+        1e6 * cpu.jvmInternal() / interactions);
+    out.println("  … by thread (share of all samples; top kinds of work in it):");
+    List<Map.Entry<String, Map<String, Long>>> threads = new ArrayList<>(p.byThreadGroup().entrySet());
+    threads.sort(Comparator.comparingLong((Map.Entry<String, Map<String, Long>> e) ->
+        e.getValue().values().stream().mapToLong(Long::longValue).sum()).reversed());
+    for (Map.Entry<String, Map<String, Long>> t : threads) {
+      long total = t.getValue().values().stream().mapToLong(Long::longValue).sum();
+      if (total < 0.01 * p.samples()) {
+        continue;
+      }
+      String kinds = JfrProfile.sortedByValue(t.getValue()).entrySet().stream().limit(4)
+          .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / total))
+          .collect(Collectors.joining(", "));
+      out.printf(Locale.ROOT, "    %5.1f %%  %s%n             %s%n", 100.0 * total / p.samples(),
+          abbreviate(t.getKey(), 90), kinds);
+    }
+    out.println("  … hottest leaf methods:");
+    p.topLeafFrames().forEach((frame, n) ->
+        out.printf(Locale.ROOT, "    %5.1f %%  %s%n", 100.0 * n / p.samples(), frame));
+  }
+
+  private void step(String what) {
+    out.print("• " + what + " … ");
+    out.flush();
+    stepStart = System.nanoTime();
+  }
+
+  private long stepStart;
+
+  private void done(String result) {
+    out.printf(Locale.ROOT, "%s (%.1f s)%n", result, (System.nanoTime() - stepStart) / 1e9);
+  }
+
+  static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown CPU");
+    } catch (IOException | RuntimeException e) {
+      return "unknown CPU";
+    }
+  }
+
+  private static String gitDescribe(Path root) {
+    try {
+      Process p = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty")
+          .redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? "commit " + s : "commit unknown";
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      return "commit unknown";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
