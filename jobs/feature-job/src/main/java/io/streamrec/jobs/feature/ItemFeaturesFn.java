@@ -8,12 +8,9 @@ import io.streamrec.core.features.FeatureReplay;
 import io.streamrec.core.features.ItemFeatureState;
 import java.util.EnumMap;
 import java.util.Map;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
@@ -59,14 +56,8 @@ public final class ItemFeaturesFn
 
   @Override
   public void open(Configuration parameters) {
-    ValueStateDescriptor<ItemFeatureState> descriptor =
-        new ValueStateDescriptor<>("item-features", ItemFeatureState.class);
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
-        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-        .neverReturnExpired()
-        .build());
-    state = getRuntimeContext().getState(descriptor);
-    pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
+    state = getRuntimeContext().getState(States.expiringState("item-features", ItemFeatureState.class, stateTtl));
+    pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
     var group = getRuntimeContext().getMetricGroup();
     byType = new EnumMap<>(InteractionType.class);
     for (InteractionType t : InteractionType.values()) {

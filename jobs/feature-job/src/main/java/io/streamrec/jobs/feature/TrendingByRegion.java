@@ -62,7 +62,7 @@ public final class TrendingByRegion extends KeyedProcessFunction<String, RegionE
     itemScores = getRuntimeContext().getMapState(scores);
     board = getRuntimeContext().getState(new ValueStateDescriptor<>("board", TopNBoard.class));
     newestTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-ts", Types.LONG));
-    pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
+    pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
     sequence = getRuntimeContext().getState(new ValueStateDescriptor<>("sequence", Types.LONG));
     counted = getRuntimeContext().getMetricGroup().counter("purchasesCounted");
     boardChanges = getRuntimeContext().getMetricGroup().counter("boardChanges");

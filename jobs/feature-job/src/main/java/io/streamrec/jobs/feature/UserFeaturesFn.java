@@ -3,11 +3,8 @@ package io.streamrec.jobs.feature;
 import io.streamrec.core.contract.User;
 import io.streamrec.core.features.EnrichedInteraction;
 import io.streamrec.core.features.UserFeatureState;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.time.Time;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -40,14 +37,8 @@ public final class UserFeaturesFn
 
   @Override
   public void open(Configuration parameters) {
-    ValueStateDescriptor<UserFeatureState> descriptor =
-        new ValueStateDescriptor<>("user-features", UserFeatureState.class);
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
-        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-        .neverReturnExpired()
-        .build());
-    state = getRuntimeContext().getState(descriptor);
-    pendingFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-flush", Types.LONG));
+    state = getRuntimeContext().getState(States.expiringState("user-features", UserFeatureState.class, stateTtl));
+    pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
     var group = getRuntimeContext().getMetricGroup();
     profiles = group.counter("profileUpdates");
     duplicates = group.counter("duplicateEvents");
