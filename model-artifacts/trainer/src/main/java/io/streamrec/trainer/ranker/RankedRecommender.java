@@ -1,7 +1,6 @@
 package io.streamrec.trainer.ranker;
 
 import io.streamrec.core.features.FeatureReplay;
-import io.streamrec.core.features.UserFeatureView;
 import io.streamrec.core.model.RankerFeatures;
 import io.streamrec.trainer.eval.Recommender;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public final class RankedRecommender implements Recommender {
     if (cands.isEmpty()) {
       return List.of();
     }
-    UserFeatureView user = features.user(userId, asOf);
+    RankerFeatures.UserContext user = RankerFeatures.UserContext.of(features.user(userId, asOf));
     float[] rows = new float[cands.size() * RankerFeatures.SIZE];
     for (int i = 0; i < cands.size(); i++) {
       RankerFeatures.write(user, features.item(cands.get(i).itemId(), asOf), cands.get(i).score(), rows,

@@ -2,7 +2,6 @@ package io.streamrec.trainer.ranker;
 
 import io.streamrec.core.features.FeatureReplay;
 import io.streamrec.core.features.ItemFeatureView;
-import io.streamrec.core.features.UserFeatureView;
 import io.streamrec.core.model.RankerFeatures;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ public record RankerData(float[] features, float[] labels, List<String> users, L
     List<String> rowUsers = new ArrayList<>();
     List<String> rowItems = new ArrayList<>();
     for (String user : users) {
-      UserFeatureView u = replay.user(user, asOf);
+      RankerFeatures.UserContext u = RankerFeatures.UserContext.of(replay.user(user, asOf));
       Set<String> future = bought.getOrDefault(user, Set.of());
       for (CandidateSource.Candidate c : source.candidates(user, perUser, history.getOrDefault(user, Set.of()))) {
         ItemFeatureView item = replay.item(c.itemId(), asOf);

@@ -50,21 +50,53 @@ public final class RankerFeatures {
 
   private RankerFeatures() {}
 
+  /**
+   * The user half of the vector and what the cross features need, computed once per request rather than once per
+   * candidate (a request scores hundreds of candidates against the same user).
+   */
+  public static final class UserContext {
+    private final long asOf;
+    private final float[] userFeatures = new float[8];
+    private final double pricePreference;
+    private final java.util.Set<String> recentItems;
+    private final Map<String, Double> topCategories;
+    private final UserFeatureView view;
+
+    private UserContext(UserFeatureView user) {
+      this.view = user;
+      this.asOf = user.asOf();
+      this.pricePreference = user.pricePreference().orElse(Double.NaN);
+      this.recentItems = new java.util.HashSet<>(user.recentItems());
+      this.topCategories = user.topCategories(TOP_CATEGORIES);
+      int k = 0;
+      userFeatures[k++] = user.count(InteractionType.PURCHASE, WindowRange.H24);
+      userFeatures[k++] = user.count(InteractionType.PURCHASE, WindowRange.D7);
+      userFeatures[k++] = user.count(InteractionType.CLICK, WindowRange.D7);
+      userFeatures[k++] = user.count(InteractionType.VIEW, WindowRange.D7);
+      userFeatures[k++] = user.bought().size();
+      userFeatures[k++] = user.lastActiveTs() == 0 ? Float.NaN
+          : (float) ((asOf - user.lastActiveTs()) / 86_400_000.0);
+      userFeatures[k++] = (float) pricePreference;
+      userFeatures[k] = user.age() == null ? Float.NaN : user.age();
+    }
+
+    public static UserContext of(UserFeatureView user) {
+      return new UserContext(user);
+    }
+  }
+
   /** Writes the features of (user, item) into {@code out[offset .. offset + SIZE)}. */
   public static void write(UserFeatureView user, ItemFeatureView item, double retrievalScore, float[] out,
       int offset) {
+    write(UserContext.of(user), item, retrievalScore, out, offset);
+  }
+
+  /** As {@link #write(UserFeatureView, ItemFeatureView, double, float[], int)}, with the user's part precomputed. */
+  public static void write(UserContext user, ItemFeatureView item, double retrievalScore, float[] out, int offset) {
     int k = offset;
-    long asOf = user.asOf();
     out[k++] = (float) retrievalScore;
-    out[k++] = user.count(InteractionType.PURCHASE, WindowRange.H24);
-    out[k++] = user.count(InteractionType.PURCHASE, WindowRange.D7);
-    out[k++] = user.count(InteractionType.CLICK, WindowRange.D7);
-    out[k++] = user.count(InteractionType.VIEW, WindowRange.D7);
-    out[k++] = user.bought().size();
-    out[k++] = user.lastActiveTs() == 0 ? Float.NaN : (float) ((asOf - user.lastActiveTs()) / 86_400_000.0);
-    double pricePref = user.pricePreference().orElse(Double.NaN);
-    out[k++] = (float) pricePref;
-    out[k++] = user.age() == null ? Float.NaN : user.age();
+    System.arraycopy(user.userFeatures, 0, out, k, user.userFeatures.length);
+    k += user.userFeatures.length;
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H1);
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H24);
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.D7);
@@ -79,20 +111,21 @@ public final class RankerFeatures {
     out[k++] = item.inCatalog() ? (item.inStock() ? 1f : 0f) : Float.NaN;
     out[k++] = item.inCatalog() ? item.minAge() : Float.NaN;
     String category = item.category();
-    out[k++] = category == null ? Float.NaN : (float) user.affinity(category);
-    out[k++] = categoryRank(user, category);
+    out[k++] = category == null ? Float.NaN : (float) user.view.affinity(category);
+    out[k++] = categoryRank(user.topCategories, category);
+    double pricePref = user.pricePreference;
     out[k++] = price == null || Double.isNaN(pricePref) || pricePref <= 0 ? Float.NaN
         : (float) (price / pricePref);
-    out[k++] = user.recentItems().contains(item.itemId()) ? 1f : 0f;
+    out[k++] = user.recentItems.contains(item.itemId()) ? 1f : 0f;
   }
 
-  private static float categoryRank(UserFeatureView user, String category) {
+  private static float categoryRank(Map<String, Double> topCategories, String category) {
     if (category == null) {
       return Float.NaN;
     }
     int rank = 1;
-    for (Map.Entry<String, Double> e : user.topCategories(TOP_CATEGORIES).entrySet()) {
-      if (e.getKey().equals(category)) {
+    for (String c : topCategories.keySet()) {
+      if (c.equals(category)) {
         return rank;
       }
       rank++;
