@@ -1,0 +1,123 @@
+package io.streamrec.index.lucene;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.search.DocIdSetIterator;
+
+/**
+ * One segment's items as plain arrays, built once when a segment first becomes searchable (segments are
+ * immutable; deletions come from the reader's live docs at query time). The planner scans these exactly and
+ * evaluates filters on them lazily during a graph search, instead of materialising a filter bit set per query.
+ */
+final class LeafColumns {
+  final int maxDoc;
+  final int dim;
+  /** Row-major vectors, {@code dim} floats per document. */
+  final float[] vectors;
+  final String[] ids;
+  final boolean[] inStock;
+  final int[] minAge;
+  /** Category ordinals in {@link Dictionary}. */
+  final int[] category;
+  /** Region ordinals per document; null means sold everywhere. */
+  final int[][] regions;
+
+  private LeafColumns(int maxDoc, int dim) {
+    this.maxDoc = maxDoc;
+    this.dim = dim;
+    this.vectors = new float[maxDoc * dim];
+    this.ids = new String[maxDoc];
+    this.inStock = new boolean[maxDoc];
+    this.minAge = new int[maxDoc];
+    this.category = new int[maxDoc];
+    this.regions = new int[maxDoc][];
+  }
+
+  static LeafColumns read(LeafReader leaf, int dim, Dictionary dict) throws IOException {
+    LeafColumns c = new LeafColumns(leaf.maxDoc(), dim);
+    FloatVectorValues vectors = leaf.getFloatVectorValues(ItemDocuments.VECTOR);
+    if (vectors != null) {
+      for (int doc = vectors.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = vectors.nextDoc()) {
+        System.arraycopy(vectors.vectorValue(), 0, c.vectors, doc * dim, dim);
+      }
+    }
+    SortedDocValues ids = DocValues.getSorted(leaf, ItemDocuments.ID);
+    for (int doc = ids.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = ids.nextDoc()) {
+      c.ids[doc] = ids.lookupOrd(ids.ordValue()).utf8ToString();
+    }
+    SortedNumericDocValues stock = DocValues.getSortedNumeric(leaf, ItemDocuments.IN_STOCK);
+    for (int doc = stock.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = stock.nextDoc()) {
+      c.inStock[doc] = stock.nextValue() == 1;
+    }
+    SortedNumericDocValues age = DocValues.getSortedNumeric(leaf, ItemDocuments.MIN_AGE);
+    for (int doc = age.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = age.nextDoc()) {
+      c.minAge[doc] = (int) age.nextValue();
+    }
+    SortedDocValues cat = DocValues.getSorted(leaf, ItemDocuments.CATEGORY);
+    int[] catOrds = new int[Math.max(0, cat.getValueCount())];
+    for (int o = 0; o < catOrds.length; o++) {
+      catOrds[o] = dict.ordinal(cat.lookupOrd(o).utf8ToString());
+    }
+    for (int doc = cat.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = cat.nextDoc()) {
+      c.category[doc] = catOrds[cat.ordValue()];
+    }
+    SortedSetDocValues reg = DocValues.getSortedSet(leaf, ItemDocuments.REGION);
+    int[] regOrds = new int[(int) Math.max(0, reg.getValueCount())];
+    for (int o = 0; o < regOrds.length; o++) {
+      regOrds[o] = dict.ordinal(reg.lookupOrd(o).utf8ToString());
+    }
+    int everywhere = dict.ordinal(ItemDocuments.EVERYWHERE);
+    for (int doc = reg.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = reg.nextDoc()) {
+      int n = reg.docValueCount();
+      int[] r = new int[n];
+      for (int i = 0; i < n; i++) {
+        r[i] = regOrds[(int) reg.nextOrd()];
+      }
+      c.regions[doc] = n == 1 && r[0] == everywhere ? null : r;
+    }
+    return c;
+  }
+
+  /** Inner product of document {@code doc}'s vector with {@code q}. */
+  float dot(int doc, float[] q) {
+    float[] v = vectors;
+    int o = doc * dim;
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < dim; i += 4) {
+      s0 += v[o + i] * q[i];
+      s1 += v[o + i + 1] * q[i + 1];
+      s2 += v[o + i + 2] * q[i + 2];
+      s3 += v[o + i + 3] * q[i + 3];
+    }
+    for (; i < dim; i++) {
+      s0 += v[o + i] * q[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** Interns category and region strings to small ordinals shared by all segments of a generation. */
+  static final class Dictionary {
+    private final Map<String, Integer> ords = new ConcurrentHashMap<>();
+
+    int ordinal(String s) {
+      return ords.computeIfAbsent(s, k -> ords.size());
+    }
+
+    /** The ordinal if the string was ever indexed, else -1 (no document can match it). */
+    int lookup(String s) {
+      Integer o = ords.get(s);
+      return o == null ? -1 : o;
+    }
+  }
+}

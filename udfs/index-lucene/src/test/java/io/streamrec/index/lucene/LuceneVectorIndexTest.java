@@ -1,0 +1,185 @@
+package io.streamrec.index.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.core.index.Generation;
+import io.streamrec.core.index.Hit;
+import io.streamrec.core.index.IndexWrite;
+import io.streamrec.core.index.IndexWriteOutcome;
+import io.streamrec.core.index.ItemAttributes;
+import io.streamrec.core.index.SearchFilter;
+import io.streamrec.core.index.VectorIndex;
+import io.streamrec.core.index.VectorIndexSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** What the contract does not cover: the search plan on larger indexes, compaction, the shared instance. */
+class LuceneVectorIndexTest {
+  private static final int DIM = 16;
+  private static final List<String> REGIONS = List.of("UK", "DE", "FR", "NL", "ES");
+
+  private record Item(String id, float[] v, ItemAttributes a) {}
+
+  private static List<Item> items(int n, long seed) {
+    Random r = new Random(seed);
+    List<Item> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[DIM];
+      double norm = 0;
+      for (int d = 0; d < DIM; d++) {
+        v[d] = (float) r.nextGaussian();
+        norm += v[d] * v[d];
+      }
+      for (int d = 0; d < DIM; d++) {
+        v[d] /= (float) Math.sqrt(norm);
+      }
+      List<String> regions = r.nextInt(4) == 0 ? List.of() : List.of(REGIONS.get(r.nextInt(REGIONS.size())));
+      out.add(new Item("it" + i, v, new ItemAttributes(r.nextInt(5) > 0, regions, r.nextInt(6) == 0 ? 18 : 0,
+          "c" + r.nextInt(8), 1 + r.nextInt(100))));
+    }
+    return out;
+  }
+
+  private static float dot(float[] a, float[] b) {
+    float s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static List<String> exact(List<Item> items, float[] q, int k, SearchFilter f) {
+    return items.stream().filter(it -> it.a().visibleUnder(f) && !f.excludeIds().contains(it.id()))
+        .sorted(Comparator.comparingDouble(it -> -dot(q, it.v()))).limit(k).map(Item::id).toList();
+  }
+
+  private static void load(VectorIndex index, List<Item> items) {
+    List<CompletableFuture<IndexWriteOutcome>> writes = new ArrayList<>();
+    for (Item it : items) {
+      writes.add(index.write(new IndexWrite.Upsert(1, it.id(), it.v(), it.a(), 1)));
+    }
+    writes.forEach(w -> assertThat(w.join()).isEqualTo(IndexWriteOutcome.APPLIED));
+  }
+
+  private static double recall(VectorIndex index, List<Item> items, SearchFilter f, int k, int queries) {
+    Random r = new Random(99);
+    double sum = 0;
+    for (int qi = 0; qi < queries; qi++) {
+      float[] q = items.get(r.nextInt(items.size())).v().clone();
+      q[0] += 0.3f;
+      Set<String> truth = new HashSet<>(exact(items, q, k, f));
+      List<Hit> hits = index.searchNow(q, k, f);
+      assertThat(hits).allSatisfy(h -> {
+        Item it = items.get(Integer.parseInt(h.itemId().substring(2)));
+        assertThat(it.a().visibleUnder(f)).as("%s passes the filter", h.itemId()).isTrue();
+      });
+      assertThat(hits).isSortedAccordingTo(Comparator.comparingDouble(h -> -h.score()));
+      Set<String> got = hits.stream().map(Hit::itemId).collect(Collectors.toSet());
+      got.retainAll(truth);
+      sum += truth.isEmpty() ? 1 : got.size() / (double) truth.size();
+    }
+    return sum / queries;
+  }
+
+  @Test
+  void exactPlansMatchABruteForceSearchExactly() {
+    List<Item> items = items(3_000, 1);
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+        .withExactThresholds(10_000, 10_000))) {
+      index.create(new Generation(1, "v1", DIM));
+      index.publish(1);
+      load(index, items);
+      for (SearchFilter f : List.of(SearchFilter.none(), SearchFilter.forViewer("DE", 30),
+          SearchFilter.forViewer("UK", null).withCategories(Set.of("c1", "c2")),
+          SearchFilter.none().withExcludes(Set.of("it1", "it2")))) {
+        assertThat(recall(index, items, f, 20, 30)).as("recall under %s", f).isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void graphSearchesOnACompactedIndexFindNearlyAllTrueNeighboursAndOnlyMatchingItems() {
+    List<Item> items = items(6_000, 2);
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+        .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0))) {
+      index.create(new Generation(1, "v1", DIM));
+      index.publish(1);
+      load(index, items);
+      index.compactNow();
+      assertThat(index.stats().segments()).isEqualTo(1);
+      assertThat(recall(index, items, SearchFilter.none(), 20, 30)).isGreaterThan(0.9);
+      assertThat(recall(index, items, SearchFilter.forViewer("FR", 16), 20, 30)).isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void theCompactorMergesSegmentsLeftByStreamingWritesAndResultsStayCorrect() {
+    List<Item> items = items(4_000, 3);
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+        .withExactThresholds(500, 0).withCompaction(Duration.ofMillis(50), 1, 10.0))) {
+      index.create(new Generation(1, "v1", DIM));
+      index.publish(1);
+      for (int from = 0; from < items.size(); from += 200) {
+        load(index, items.subList(from, from + 200)); // each batch lands in its own segment
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (index.stats().compactions() == 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(index.stats().compactions()).isPositive();
+      assertThat(index.stats().liveItems()).isEqualTo(4_000);
+      assertThat(recall(index, items, SearchFilter.none(), 10, 20)).isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void theEmbeddedSpecOpensOneSharedIndexPerName() {
+    try {
+      VectorIndex a = VectorIndexSpec.parse("embedded:lucene-test").open();
+      VectorIndex b = VectorIndexSpec.parse("embedded:lucene-test").open();
+      assertThat(a).isSameAs(b).isInstanceOf(LuceneVectorIndex.class);
+      a.create(new Generation(1, "v1", DIM));
+      a.publish(1);
+      a.close(); // shared: stays open for the other users
+      assertThat(b.active()).isPresent();
+      assertThat(VectorIndexSpec.parse("embedded:other").open().active()).isEmpty();
+    } finally {
+      LuceneVectorIndex.dropShared("lucene-test");
+      LuceneVectorIndex.dropShared("other");
+    }
+  }
+
+  @Test
+  void aSearchDuringPublishSeesOneWholeGeneration() throws Exception {
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast())) {
+      index.create(new Generation(1, "v1", DIM));
+      index.publish(1);
+      List<Item> items = items(500, 4);
+      load(index, items);
+      index.create(new Generation(2, "v2", DIM));
+      List<CompletableFuture<IndexWriteOutcome>> writes = new ArrayList<>();
+      for (Item it : items) {
+        writes.add(index.write(new IndexWrite.Upsert(2, "g2-" + it.id(), it.v(), it.a(), 1)));
+      }
+      writes.forEach(CompletableFuture::join);
+      float[] q = items.get(0).v();
+      Thread publisher = new Thread(() -> index.publish(2));
+      publisher.start();
+      while (publisher.isAlive()) {
+        List<Hit> hits = index.searchNow(q, 50, SearchFilter.none());
+        long fromG2 = hits.stream().filter(h -> h.itemId().startsWith("g2-")).count();
+        assertThat(fromG2).as("a result mixes generations").isIn(0L, (long) hits.size());
+      }
+      assertThat(index.searchNow(q, 50, SearchFilter.none())).allMatch(h -> h.itemId().startsWith("g2-"));
+    }
+  }
+}
