@@ -9,7 +9,7 @@ import io.streamrec.core.model.ModelManifest;
 import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.core.model.RankerFeatures;
 import io.streamrec.datasets.OnlineRetailDataset;
-import io.streamrec.trainer.onnx.OnnxModels;
+import io.streamrec.onnx.OnnxModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.streamrec.trainer.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.streamrec.onnx.OnnxModels;
 import io.streamrec.trainer.onnx.OnnxModelInfo;
-import io.streamrec.trainer.onnx.OnnxModels;
 import io.streamrec.trainer.onnx.XgboostOnnx;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -24,9 +24,9 @@ import java.util.concurrent.Callable;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * How long does the ranker take per request on one core? Trains an XGBoost model of the size DESIGN §6 talks

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * What a written ONNX model says about itself, so that a model file can be traced back to the run that made it.
- * ONNX Runtime reads every field back ({@code OrtSession.getMetadata()}; see {@link OnnxModels#describe}):
+ * ONNX Runtime reads every field back ({@code OrtSession.getMetadata()}; see
+ * {@link io.streamrec.onnx.OnnxModels#describe}):
  *
  * <ul>
  *   <li>{@code producerName}/{@code producerVersion} → {@code ModelProto.producer_name/producer_version}

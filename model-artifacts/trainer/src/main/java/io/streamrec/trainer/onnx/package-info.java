@@ -8,10 +8,12 @@
  *       {@link io.streamrec.core.model.TwoTowerInputs};
  *   <li>{@link io.streamrec.trainer.onnx.XgboostOnnx} — an XGBoost JSON model as an {@code ai.onnx.ml}
  *       TreeEnsembleRegressor that outputs the raw margin;
- *   <li>{@link io.streamrec.trainer.onnx.OnnxModels} — sessions for scoring, the input/output contract and metadata
- *       of a model file, batch runs;
  *   <li>{@link io.streamrec.trainer.onnx.OnnxModelInfo} — producer, version and metadata stamped into each model;
  *   <li>{@link io.streamrec.trainer.onnx.OnnxGraphBuilder} — the small builder over the protobuf classes.
  * </ul>
+ *
+ * <p>Loading, describing and running models (sessions for scoring, the input/output contract and metadata of a model
+ * file, batch runs) is {@link io.streamrec.onnx.OnnxModels} in {@code streamrec-udfs-onnx}, shared with the jobs
+ * that serve the models.
  */
 package io.streamrec.trainer.onnx;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.onnxruntime.OrtSession;
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.core.model.TwoTowerWeights;
+import io.streamrec.onnx.OnnxModels;
 import io.streamrec.trainer.TwoTowerReference;
 import java.util.ArrayList;
 import java.util.List;

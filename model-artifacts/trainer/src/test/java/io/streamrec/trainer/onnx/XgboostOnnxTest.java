@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.onnx.OnnxModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

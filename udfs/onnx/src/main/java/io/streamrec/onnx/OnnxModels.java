@@ -1,4 +1,4 @@
-package io.streamrec.trainer.onnx;
+package io.streamrec.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -23,8 +23,9 @@ import java.util.Map;
 
 /**
  * Loads ONNX models into ONNX Runtime (1.28.0; 1.29.0 segfaults on these hosts) for scoring and checking, reads
- * their input/output contract and metadata, and runs batches. Trainer-side only: the serving code has its own
- * scoring module in udfs.
+ * their input/output contract and metadata, and runs batches. Shared by the trainer (export checks, offline
+ * evaluation, benchmarks) and by the jobs that score with the committed models ({@link ItemTower},
+ * {@link UserTower}, {@link Ranker}). No Flink types.
  *
  * <p>Session options for scoring ({@link Options#scoring()}): one intra-op and one inter-op thread (each serving
  * task already owns a core; a thread pool per session only adds hand-offs and contention on 2 cores), sequential
@@ -123,8 +124,8 @@ public final class OnnxModels {
   }
 
   /**
-   * What a loaded model declares: inputs and outputs in graph order, and the metadata written by
-   * {@link OnnxModelInfo}.
+   * What a loaded model declares: inputs and outputs in graph order, and the metadata its producer wrote
+   * ({@code ModelProto} producer, domain, doc string, model version, graph name and {@code metadata_props}).
    */
   public record Description(List<TensorSpec> inputs, List<TensorSpec> outputs, String producerName,
       String domain, String docString, long modelVersion, String graphName, Map<String, String> metadata) {
