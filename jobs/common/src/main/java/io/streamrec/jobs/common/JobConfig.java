@@ -1,6 +1,7 @@
 package io.streamrec.jobs.common;
 
 import io.streamrec.core.contract.TopicSpec;
+import io.streamrec.core.index.VectorIndexSpec;
 import io.streamrec.core.store.FeatureStoreSpec;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -15,7 +16,9 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <pre>
  *   --bootstrap-servers 127.0.0.1:9092   Kafka
  *   --topic-prefix ""                    prepended to every topic name (e.g. "staging.")
- *   --feature-store embedded             embedded | embedded:&lt;name&gt;
+ *   --feature-store embedded             embedded | embedded:&lt;name&gt; | aerospike://...
+ *   --vector-index embedded              embedded | embedded:&lt;name&gt; | vespa+http://host:8080/...
+ *   --model-dir model-artifacts          the model registry (ONNX models, manifests, CURRENT pointers)
  *   --group-prefix streamrec             consumer group = &lt;prefix&gt;-&lt;job&gt;
  *   --starting-offsets committed         committed (falling back to earliest) | earliest | latest
  *   --buffer-timeout-ms -1               -1 = the job's own default (serving: 0)
@@ -33,15 +36,20 @@ public final class JobConfig implements Serializable {
   private final String bootstrapServers;
   private final String topicPrefix;
   private final FeatureStoreSpec featureStore;
+  private final VectorIndexSpec vectorIndex;
+  private final String modelDir;
   private final String groupPrefix;
   private final StartingOffsets startingOffsets;
   private final long bufferTimeoutMs;
 
-  private JobConfig(String bootstrapServers, String topicPrefix, FeatureStoreSpec featureStore, String groupPrefix,
-      StartingOffsets startingOffsets, long bufferTimeoutMs) {
+  private JobConfig(String bootstrapServers, String topicPrefix, FeatureStoreSpec featureStore,
+      VectorIndexSpec vectorIndex, String modelDir, String groupPrefix, StartingOffsets startingOffsets,
+      long bufferTimeoutMs) {
     this.bootstrapServers = bootstrapServers;
     this.topicPrefix = topicPrefix;
     this.featureStore = featureStore;
+    this.vectorIndex = vectorIndex;
+    this.modelDir = modelDir;
     this.groupPrefix = groupPrefix;
     this.startingOffsets = startingOffsets;
     this.bufferTimeoutMs = bufferTimeoutMs;
@@ -66,8 +74,16 @@ public final class JobConfig implements Serializable {
       throw new IllegalArgumentException("--bootstrap-servers must not be empty");
     }
     return new JobConfig(bootstrap, p.get("topic-prefix", ""),
-        FeatureStoreSpec.parse(p.get("feature-store", "embedded")), p.get("group-prefix", "streamrec"), starting,
-        bufferTimeout);
+        FeatureStoreSpec.parse(p.get("feature-store", "embedded")),
+        VectorIndexSpec.parse(p.get("vector-index", "embedded")), modelDir(p.get("model-dir", "model-artifacts")),
+        p.get("group-prefix", "streamrec"), starting, bufferTimeout);
+  }
+
+  private static String modelDir(String dir) {
+    if (dir.isBlank()) {
+      throw new IllegalArgumentException("--model-dir must not be empty");
+    }
+    return dir;
   }
 
   public String bootstrapServers() {
@@ -84,6 +100,15 @@ public final class JobConfig implements Serializable {
 
   public FeatureStoreSpec featureStore() {
     return featureStore;
+  }
+
+  public VectorIndexSpec vectorIndex() {
+    return vectorIndex;
+  }
+
+  /** The model registry root, as given (resolved against the task manager's working directory if relative). */
+  public String modelDir() {
+    return modelDir;
   }
 
   public String groupId(String jobName) {
@@ -111,6 +136,8 @@ public final class JobConfig implements Serializable {
     m.put("bootstrap-servers", bootstrapServers);
     m.put("topic-prefix", topicPrefix);
     m.put("feature-store", featureStore.toString());
+    m.put("vector-index", vectorIndex.toString());
+    m.put("model-dir", modelDir);
     m.put("group-prefix", groupPrefix);
     m.put("starting-offsets", startingOffsets.name().toLowerCase(java.util.Locale.ROOT));
     m.put("buffer-timeout-ms", Long.toString(bufferTimeoutMs));

@@ -1,0 +1,180 @@
+package io.streamrec.jobs.index;
+
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.ItemOp;
+import io.streamrec.core.contract.Json;
+import io.streamrec.jobs.common.OutRecord;
+import io.streamrec.jobs.common.RawRecord;
+import io.streamrec.jobs.common.StreamInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
+
+/** Test plumbing: an open-ended items source fed from the test, a collecting dead-letter sink, model copies. */
+final class TestItems {
+  private TestItems() {}
+
+  static final Map<String, BlockingQueue<RawRecord>> QUEUES = new ConcurrentHashMap<>();
+  static final Map<String, List<String>> DEAD_LETTERS = new ConcurrentHashMap<>();
+  private static final AtomicLong OFFSETS = new AtomicLong();
+
+  static Item item(String id, String title, String category, double price, boolean inStock, List<String> regions,
+      int minAge, long ts) {
+    Item i = new Item();
+    i.itemId = id;
+    i.op = ItemOp.UPSERT;
+    i.title = title;
+    i.category = category;
+    i.tags = new String[0];
+    i.price = price;
+    i.inStock = inStock;
+    i.regions = regions.toArray(String[]::new);
+    i.minAge = minAge;
+    i.ts = ts;
+    return i;
+  }
+
+  static Item delete(String id, long ts) {
+    Item i = new Item();
+    i.itemId = id;
+    i.op = ItemOp.DELETE;
+    i.ts = ts;
+    return i;
+  }
+
+  static void send(String queue, Object value) {
+    send(queue, Json.write(value));
+  }
+
+  static void send(String queue, byte[] raw) {
+    QUEUES.computeIfAbsent(queue, q -> new LinkedBlockingQueue<>())
+        .add(RawRecord.of("items", 0, OFFSETS.incrementAndGet(), System.currentTimeMillis(), null, raw));
+  }
+
+  static void sendRaw(String queue, String text) {
+    send(queue, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static StreamInput<RawRecord> input(String queue) {
+    QUEUES.computeIfAbsent(queue, q -> new LinkedBlockingQueue<>());
+    return env -> env.addSource(new QueueSource(queue)).setParallelism(1).name("test: items").uid("test-items");
+  }
+
+  /** Emits what the test puts in its queue; never ends (the job is cancelled by the test). */
+  static final class QueueSource implements SourceFunction<RawRecord> {
+    private static final long serialVersionUID = 1L;
+    private final String queue;
+    private volatile boolean running = true;
+
+    QueueSource(String queue) {
+      this.queue = queue;
+    }
+
+    @Override
+    public void run(SourceContext<RawRecord> ctx) throws Exception {
+      BlockingQueue<RawRecord> q = QUEUES.get(queue);
+      while (running) {
+        RawRecord r = q.poll(20, TimeUnit.MILLISECONDS);
+        if (r != null) {
+          synchronized (ctx.getCheckpointLock()) {
+            ctx.collect(r);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void cancel() {
+      running = false;
+    }
+  }
+
+  static Sink<OutRecord> deadLetters(String name) {
+    DEAD_LETTERS.put(name, new CopyOnWriteArrayList<>());
+    return new CollectingSink(name);
+  }
+
+  static final class CollectingSink implements Sink<OutRecord> {
+    private static final long serialVersionUID = 1L;
+    private final String name;
+
+    CollectingSink(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public SinkWriter<OutRecord> createWriter(InitContext context) {
+      return new SinkWriter<>() {
+        @Override
+        public void write(OutRecord element, Context ctx) {
+          DEAD_LETTERS.get(name).add(new String(element.value, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  /** The repository's model-artifacts directory (walking up from the working directory). */
+  static Path repoModels() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("model-artifacts");
+      if (Files.isRegularFile(candidate.resolve("two-tower-item").resolve("CURRENT"))) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("model-artifacts/two-tower-item/CURRENT not found above "
+        + Path.of("").toAbsolutePath());
+  }
+
+  /** A private registry holding the committed item tower as {@code version}, made current. */
+  static Path registryWithItemTower(Path root, String version) {
+    copyVersion(root, "v1", version);
+    try {
+      Files.writeString(root.resolve("two-tower-item").resolve("CURRENT"), version + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return root;
+  }
+
+  /** Copies the committed item tower v1 into {@code root} under another version name. */
+  static void copyVersion(Path root, String from, String to) {
+    Path src = repoModels().resolve("two-tower-item").resolve("v1");
+    Path dst = root.resolve("two-tower-item").resolve(to);
+    try {
+      Files.createDirectories(dst);
+      for (String f : List.of("model.onnx", "manifest.json")) {
+        String text = f.equals("manifest.json") ? Files.readString(src.resolve(f)) : null;
+        if (text != null) {
+          // The manifest names its version; the copy is the same model under another name.
+          Files.writeString(dst.resolve(f), text.replace("\"version\" : \"v1\"", "\"version\" : \"" + to + "\"")
+              .replace("\"version\":\"v1\"", "\"version\":\"" + to + "\""));
+        } else {
+          Files.copy(src.resolve(f), dst.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
