@@ -45,6 +45,11 @@ public record BuildInfo(
     return projectRoot.resolve("flink-conf");
   }
 
+  /** The model registry: committed ONNX models, manifests and CURRENT pointers. */
+  public Path modelDir() {
+    return projectRoot.resolve("model-artifacts");
+  }
+
   public Path datasetDir() {
     return projectRoot.resolve("model-artifacts/datasets/online-retail-ii");
   }

@@ -68,10 +68,11 @@ public final class LocalStack implements AutoCloseable {
       progress.done(cluster.restUrl().toString());
 
       JobConfig config =
-          JobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", s.topicPrefix());
-      progress.step("Submitting the feature job and the serving job");
+          JobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", s.topicPrefix(),
+              "--model-dir", build.modelDir().toString());
+      progress.step("Submitting the feature, index and serving jobs");
       List<JobsCluster.SubmittedJob> jobs = cluster.submitJobs(config, s.timeout());
-      progress.done("both RUNNING");
+      progress.done(jobs.size() + " RUNNING");
       return new LocalStack(broker, cluster, config, jobs);
     } catch (Exception | Error e) {
       closeQuietly(cluster);

@@ -2,6 +2,7 @@ package io.streamrec.launcher;
 
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.net.URI;
@@ -79,6 +80,8 @@ public final class MiniClusterRuntime implements JobsCluster {
     List<SubmittedJob> jobs = new ArrayList<>();
     JobClient features = FeatureJob.withKafka(config).executeAsync(environment());
     jobs.add(new SubmittedJob(FeatureJob.NAME, features.getJobID().toHexString()));
+    JobClient index = IndexJob.withKafka(config).executeAsync(environment());
+    jobs.add(new SubmittedJob(IndexJob.NAME, index.getJobID().toHexString()));
     JobClient serving = ServingJob.withKafka(config).executeAsync(environment());
     jobs.add(new SubmittedJob(ServingJob.NAME, serving.getJobID().toHexString()));
     FlinkRestClient rest = new FlinkRestClient(restUrl);

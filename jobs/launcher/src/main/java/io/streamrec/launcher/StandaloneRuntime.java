@@ -2,6 +2,7 @@ package io.streamrec.launcher;
 
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
 import io.streamrec.runtime.StandaloneFlinkCluster;
@@ -56,6 +57,7 @@ public final class StandaloneRuntime implements JobsCluster {
   public List<SubmittedJob> submitJobs(JobConfig config, Duration timeout) throws Exception {
     List<SubmittedJob> jobs = new ArrayList<>();
     jobs.add(submit(jobJar("streamrec-feature-job"), FeatureJob.class.getName(), FeatureJob.NAME, config));
+    jobs.add(submit(jobJar("streamrec-index-job"), IndexJob.class.getName(), IndexJob.NAME, config));
     jobs.add(submit(jobJar("streamrec-serving-job"), ServingJob.class.getName(), ServingJob.NAME, config));
     for (SubmittedJob job : jobs) {
       rest.waitForRunning(job.jobId(), timeout);

@@ -17,7 +17,16 @@ import io.streamrec.core.store.EmbeddedFeatureStore;
 import io.streamrec.core.store.FeatureKey;
 import io.streamrec.core.store.FeatureStoreSpec;
 import io.streamrec.core.synthetic.SyntheticEvents;
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.ItemOp;
+import io.streamrec.core.index.SearchFilter;
+import io.streamrec.core.index.VectorIndex;
+import io.streamrec.core.index.VectorIndexSpec;
+import io.streamrec.core.model.ModelRegistry;
+import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.index.IndexJob;
+import io.streamrec.onnx.ItemTower;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.nio.charset.StandardCharsets;
@@ -108,8 +117,56 @@ class LocalStackITCase {
   void bothJobsRunAsSeparateFlinkJobs() throws Exception {
     var jobs = new FlinkRestClient(stack.webUrl()).jobsOverview();
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::name)
-        .containsExactlyInAnyOrder(FeatureJob.NAME, ServingJob.NAME);
+        .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME);
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
+  }
+
+  @Test
+  void anItemProducedToKafkaIsFoundByAFilteredSearchUntilItSellsOut() throws Exception {
+    // The MiniCluster runs in this JVM, so the test reads the same embedded index the jobs use.
+    VectorIndex index = VectorIndexSpec.parse("embedded").open();
+    String id = unique("lamp");
+    long now = System.currentTimeMillis();
+    Item lamp = new Item();
+    lamp.itemId = id;
+    lamp.op = ItemOp.UPSERT;
+    lamp.title = "brass desk lamp " + id;
+    lamp.category = "lighting";
+    lamp.tags = new String[0];
+    lamp.price = 24.0;
+    lamp.inStock = true;
+    lamp.regions = new String[] {"Norway"};
+    lamp.minAge = 0;
+    lamp.ts = now;
+    client.send(Topics.ITEMS, id, lamp);
+    client.flush();
+
+    float[] v;
+    try (ItemTower tower = ItemTower.openCurrent(new ModelRegistry(BuildInfo.load().modelDir()))) {
+      v = tower.embed(List.of(new TwoTowerInputs.ItemInput(id, lamp.title, lamp.category, lamp.price)))[0];
+    }
+    SearchFilter norwegianAdult = SearchFilter.forViewer("Norway", 40);
+    awaitTrue("item searchable in Norway", () -> index.searchNow(v, 50, norwegianAdult).stream()
+        .anyMatch(h -> h.itemId().equals(id)));
+    assertThat(index.searchNow(v, 50, SearchFilter.forViewer("France", 40)))
+        .noneMatch(h -> h.itemId().equals(id));
+
+    lamp.inStock = false;
+    lamp.ts = now + 1;
+    client.send(Topics.ITEMS, id, lamp);
+    client.flush();
+    awaitTrue("sold-out item no longer returned", () -> index.searchNow(v, 50, norwegianAdult).stream()
+        .noneMatch(h -> h.itemId().equals(id)));
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + TIMEOUT + " waiting for: " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
   }
 
   @Test
@@ -181,6 +238,19 @@ class LocalStackITCase {
         jobs.add(letter.job());
       }
       assertThat(jobs).hasSize(2);
+
+      // The items topic is read by the feature job and the index job.
+      String itemMarker = marker + "-items";
+      client.send(Topics.ITEMS, "k", ("{\"item_id\": " + itemMarker).getBytes(StandardCharsets.UTF_8));
+      client.flush();
+      for (String job : List.of(FeatureJob.NAME, IndexJob.NAME)) {
+        DeadLetter letter = Json.read(deadLetters.awaitRecord(r -> {
+          DeadLetter d = Json.read(r.value(), DeadLetter.class);
+          return d.raw() != null && d.raw().contains(itemMarker) && job.equals(d.job());
+        }, TIMEOUT).value(), DeadLetter.class);
+        assertThat(letter.topic()).isEqualTo(Topics.ITEMS.name());
+        assertThat(letter.reason()).startsWith("malformed JSON");
+      }
     }
   }
 

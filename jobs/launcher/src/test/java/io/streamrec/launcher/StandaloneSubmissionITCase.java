@@ -8,6 +8,7 @@ import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.contract.Topics;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class StandaloneSubmissionITCase {
 
       FlinkRestClient rest = new FlinkRestClient(stack.webUrl());
       assertThat(rest.jobsOverview()).extracting(FlinkRestClient.JobSummary::name)
-          .containsExactlyInAnyOrder(FeatureJob.NAME, ServingJob.NAME);
+          .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME);
       assertThat(rest.jobsOverview()).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
 
       RecRequest request = RecRequest.of("standalone-1", "user-1", System.currentTimeMillis(), 5);
