@@ -1,0 +1,74 @@
+package io.streamrec.core.serving;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * One item proposed for a request: the sources that proposed it (de-duplicated across sources), its merged
+ * retrieval score, the two-tower score when the ANN source proposed it (the ranker's {@code retrieval_score}), and,
+ * after ranking, the ranker's score.
+ */
+public final class Candidate {
+  private final String itemId;
+  private final EnumSet<RetrievalSource> sources = EnumSet.noneOf(RetrievalSource.class);
+  private double mergedScore;
+  private double annScore = Double.NaN;
+  private double rankScore = Double.NaN;
+
+  public Candidate(String itemId) {
+    this.itemId = itemId;
+  }
+
+  public String itemId() {
+    return itemId;
+  }
+
+  public EnumSet<RetrievalSource> sources() {
+    return sources;
+  }
+
+  public List<String> sourceNames() {
+    List<String> out = new ArrayList<>(sources.size());
+    sources.forEach(s -> out.add(s.wireName()));
+    return out;
+  }
+
+  /** The weighted reciprocal-rank fusion of the sources' rankings (see {@link CandidateMerger}). */
+  public double mergedScore() {
+    return mergedScore;
+  }
+
+  void addMerged(double s) {
+    mergedScore += s;
+  }
+
+  /** Inner product of user and item vector, or NaN when the ANN source did not propose the item. */
+  public double annScore() {
+    return annScore;
+  }
+
+  void annScore(double s) {
+    annScore = s;
+  }
+
+  /** The ranker's score, NaN before ranking (or when ranking was skipped). */
+  public double rankScore() {
+    return rankScore;
+  }
+
+  public void rankScore(double s) {
+    rankScore = s;
+  }
+
+  /** The score a response shows: the ranker's when there is one, else the merged retrieval score. */
+  public double finalScore() {
+    return Double.isNaN(rankScore) ? mergedScore : rankScore;
+  }
+
+  @Override
+  public String toString() {
+    return itemId + sources + String.format(java.util.Locale.ROOT, "(merged=%.4f ann=%.3f rank=%.3f)", mergedScore,
+        annScore, rankScore);
+  }
+}
