@@ -1,0 +1,487 @@
+package io.streamrec.serving;
+
+import io.streamrec.core.contract.PredictionLog;
+import io.streamrec.core.contract.RecRequest;
+import io.streamrec.core.contract.RecResponse;
+import io.streamrec.core.contract.StoreLayout;
+import io.streamrec.core.features.ItemFeatureState;
+import io.streamrec.core.features.ItemFeatureView;
+import io.streamrec.core.features.TrendingFeatures;
+import io.streamrec.core.features.UserFeatureState;
+import io.streamrec.core.features.UserFeatureView;
+import io.streamrec.core.index.Generation;
+import io.streamrec.core.index.Hit;
+import io.streamrec.core.index.SearchFilter;
+import io.streamrec.core.index.VectorIndex;
+import io.streamrec.core.model.RankerFeatures;
+import io.streamrec.core.model.TwoTowerInputs;
+import io.streamrec.core.serving.Candidate;
+import io.streamrec.core.serving.CandidateFilters;
+import io.streamrec.core.serving.CandidateMerger;
+import io.streamrec.core.serving.Deadline;
+import io.streamrec.core.serving.FinalStage;
+import io.streamrec.core.serving.RetrievalSource;
+import io.streamrec.core.store.FeatureKey;
+import io.streamrec.core.store.FeatureRecord;
+import io.streamrec.core.store.FeatureStore;
+import io.streamrec.onnx.Ranker;
+import io.streamrec.onnx.UserTower;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One recommendation, end to end, inside the request's deadline (DESIGN §6):
+ *
+ * <ol>
+ *   <li>user features and the region's trending lists: one store round trip;
+ *   <li>user tower (ONNX) on the session's and the store's recent items, region and age — the tower of the index's
+ *       active generation, so user and item vectors come from the same model;
+ *   <li>retrieval: ANN on the user vector with the viewer's filters pushed into the index; item-to-item from the
+ *       last items; trending in the region. A user with nothing known gets trending only (cold start);
+ *   <li>merge (weighted reciprocal rank, sources tagged) and the viewer filters (excludes, bought, seen/served);
+ *   <li>one batched item-feature lookup for every candidate, then the catalog filters (unknown, sold out, region,
+ *       age);
+ *   <li>the ONNX ranker over the best {@code rankTopN} candidates, one batched inference, features in the order
+ *       the ranker's manifest declares;
+ *   <li>the final stage: category cap and an exploration slot;
+ *   <li>the response (items with score, rank and sources, model versions, per-stage timings) and a prediction-log
+ *       record with what the ranker saw.
+ * </ol>
+ *
+ * <p><b>Degrade, never drop.</b> Each remote call waits at most until the deadline. A failing or slow backend, or
+ * an expired deadline, skips what depends on it and the answer says {@code degraded: true} with the reasons: no
+ * store → ANN results only (the index applied the catalog filters); no index → trending, checked against the
+ * catalog; no time to rank → retrieval order. An item whose catalog record could not be checked is never served,
+ * so an age-restricted item never reaches a minor whatever fails.
+ *
+ * <p>The pipeline runs on {@code executor} (a bounded pool owned by the caller), never on a Flink task thread.
+ */
+public final class RecommendationPipeline {
+
+  /**
+   * @param annK nearest neighbours asked from the index
+   * @param itemToItemSeeds how many of the latest items seed item-to-item retrieval
+   * @param itemToItemK neighbours per seed
+   * @param trendingK items taken from the trending lists
+   * @param maxCandidates candidates kept after merging
+   * @param rankTopN candidates the ranker scores (the best by merged retrieval score)
+   * @param loggedNegatives ranked but unserved candidates logged with their features
+   */
+  public record Settings(int annK, int itemToItemSeeds, int itemToItemK, int trendingK, int maxCandidates,
+      int rankTopN, CandidateMerger.Weights weights, FinalStage.Settings finalStage, int loggedNegatives) {
+    public static Settings defaults() {
+      return new Settings(200, 3, 50, 100, 400, 300, CandidateMerger.Weights.defaults(),
+          FinalStage.Settings.defaults(), 20);
+    }
+  }
+
+  /**
+   * What the serving function knows about the user from the session.
+   *
+   * @param recentItems items interacted with in this session, newest first
+   * @param served items served recently (not shown again)
+   * @param bought items bought in this session
+   * @param region the last region seen in the session, or null
+   */
+  public record Session(List<String> recentItems, Set<String> served, Set<String> bought, String region) {
+    public static Session empty() {
+      return new Session(List.of(), Set.of(), Set.of(), null);
+    }
+  }
+
+  /** The answer, its prediction-log record, and what the metrics need. */
+  public record Outcome(RecResponse response, PredictionLog log, Map<RetrievalSource, Integer> candidates,
+      CandidateFilters.Counts filtered) {}
+
+  private final FeatureStore store;
+  private final VectorIndex index;
+  private final ServingModels models;
+  private final Settings settings;
+  private final CandidateMerger merger;
+  private final FinalStage finalStage;
+  private final Executor executor;
+
+  public RecommendationPipeline(FeatureStore store, VectorIndex index, ServingModels models, Settings settings,
+      Executor executor) {
+    this.store = store;
+    this.index = index;
+    this.models = models;
+    this.settings = settings;
+    this.merger = new CandidateMerger(settings.weights());
+    this.finalStage = new FinalStage(settings.finalStage());
+    this.executor = executor;
+  }
+
+  /** Runs the pipeline on the executor; the future always completes with an answer (degraded if need be). */
+  public CompletableFuture<Outcome> recommend(RecRequest request, Session session, Deadline deadline) {
+    return CompletableFuture.supplyAsync(() -> run(request, session, deadline), executor);
+  }
+
+  /** Runs the pipeline on the calling thread. */
+  public Outcome run(RecRequest request, Session session, Deadline deadline) {
+    return new Run(request, session, deadline).execute();
+  }
+
+  /** A backend call that failed or did not answer in time. */
+  private static final class Unavailable extends Exception {
+    Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The state of one request as it moves through the stages. */
+  private final class Run {
+    final RecRequest request;
+    final Session session;
+    final Deadline deadline;
+    final long now;
+    final Map<String, Double> timings = new LinkedHashMap<>();
+    final List<String> reasons = new ArrayList<>();
+    final CandidateFilters.Counts filtered = new CandidateFilters.Counts();
+    final Map<RetrievalSource, Integer> perSource = new EnumMap<>(RetrievalSource.class);
+    long stageStart;
+    String retrievalModel = "trending";
+    String rankingModel = "none";
+
+    Run(RecRequest request, Session session, Deadline deadline) {
+      this.request = request;
+      this.session = session;
+      this.deadline = deadline;
+      this.now = request.ts > 0 ? request.ts : System.currentTimeMillis();
+      this.stageStart = System.nanoTime();
+      timings.put("queue", (stageStart - deadline.startNanos()) / 1e6);
+    }
+
+    void mark(String stage) {
+      long t = System.nanoTime();
+      timings.put(stage, (t - stageStart) / 1e6);
+      stageStart = t;
+    }
+
+    <T> T await(CompletableFuture<T> f, String what) throws Unavailable {
+      try {
+        long wait = deadline.remainingNanos();
+        if (wait <= 0 && !f.isDone()) {
+          throw new Unavailable(what + ": deadline exceeded");
+        }
+        return f.get(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(false);
+        throw new Unavailable(what + ": no answer within the deadline");
+      } catch (ExecutionException e) {
+        throw new Unavailable(what + " unavailable: " + rootMessage(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Unavailable(what + ": interrupted");
+      } catch (RuntimeException e) {
+        throw new Unavailable(what + " unavailable: " + rootMessage(e));
+      }
+    }
+
+    Outcome execute() {
+      // ---- 1. user features + trending lists, one round trip
+      String region = request.region != null ? request.region : session.region();
+      FeatureKey userKey = new FeatureKey(StoreLayout.UserBins.SET, request.userId);
+      FeatureKey globalKey = TrendingFeatures.key(StoreLayout.GLOBAL_REGION);
+      List<FeatureKey> keys = new ArrayList<>(List.of(userKey, globalKey));
+      Map<FeatureKey, FeatureRecord> records = Map.of();
+      boolean storeUp = true;
+      try {
+        FeatureKey regionKey = region == null ? null : TrendingFeatures.key(region);
+        if (regionKey != null && !regionKey.equals(globalKey)) {
+          keys.add(regionKey);
+        }
+        records = await(store.readAll(keys), "feature store");
+      } catch (Unavailable e) {
+        storeUp = false;
+        reasons.add(e.getMessage());
+      }
+      UserFeatureView user = records.containsKey(userKey)
+          ? UserFeatureState.viewOf(request.userId, records.get(userKey), now)
+          : UserFeatureState.empty(request.userId).view(now);
+      if (region == null) {
+        region = user.region();
+      }
+      Integer age = user.age();
+      Set<String> bought = new HashSet<>(session.bought());
+      bought.addAll(user.bought());
+      Set<String> seen = new HashSet<>(session.served());
+      seen.addAll(session.recentItems());
+      Set<String> excluded = new HashSet<>(Arrays.asList(request.exclude));
+      CandidateFilters.Viewer viewer = new CandidateFilters.Viewer(region, age, bought, seen, excluded);
+      List<String> recent = recentItems(user);
+      mark("features");
+
+      // ---- 2. user tower on the active generation's model
+      Optional<Generation> generation = Optional.empty();
+      try {
+        generation = index.active();
+      } catch (RuntimeException e) {
+        reasons.add("vector index unavailable: " + rootMessage(e));
+      }
+      float[] userVector = null;
+      if (generation.isPresent() && !recent.isEmpty() && !deadline.expired()) {
+        try {
+          UserTower tower = models.userTower(generation.get().modelVersion());
+          userVector = tower.embed(List.of(new TwoTowerInputs.UserInput(recent, region, age)))[0];
+          retrievalModel = "two-tower-" + generation.get().modelVersion();
+        } catch (RuntimeException e) {
+          reasons.add("user tower " + generation.get().modelVersion() + " failed: " + rootMessage(e));
+        }
+      }
+      mark("user_tower");
+
+      // ---- 3. retrieval from every source
+      Map<RetrievalSource, List<CandidateMerger.Proposal>> lists = new EnumMap<>(RetrievalSource.class);
+      SearchFilter filter = SearchFilter.forViewer(region, age).withExcludes(union(bought, seen, excluded));
+      boolean indexUp = generation.isPresent();
+      if (userVector != null) {
+        try {
+          lists.put(RetrievalSource.ANN, proposals(await(index.search(userVector, settings.annK(), filter),
+              "vector index")));
+        } catch (Unavailable e) {
+          indexUp = false;
+          reasons.add(e.getMessage());
+        }
+      }
+      if (indexUp && !recent.isEmpty()) {
+        try {
+          List<List<Hit>> perSeed = new ArrayList<>();
+          for (String seed : recent.subList(0, Math.min(settings.itemToItemSeeds(), recent.size()))) {
+            perSeed.add(await(index.similar(seed, settings.itemToItemK(), filter), "vector index"));
+          }
+          lists.put(RetrievalSource.ITEM_TO_ITEM, interleave(perSeed));
+        } catch (Unavailable e) {
+          indexUp = false;
+          reasons.add(e.getMessage());
+        }
+      }
+      lists.put(RetrievalSource.TRENDING, trending(records, region, globalKey));
+      lists.forEach((s, l) -> perSource.put(s, l.size()));
+      mark("retrieval");
+
+      // ---- 4. merge and viewer filters
+      List<Candidate> candidates = merger.merge(lists, settings.maxCandidates());
+      candidates = CandidateFilters.byViewer(candidates, viewer, filtered);
+
+      // ---- 5. one batched item-feature lookup, then catalog filters
+      Map<String, ItemFeatureView> items = new HashMap<>();
+      boolean catalogChecked = false;
+      if (storeUp && !candidates.isEmpty()) {
+        List<FeatureKey> itemKeys = new ArrayList<>(candidates.size());
+        candidates.forEach(c -> itemKeys.add(new FeatureKey(StoreLayout.ItemBins.SET, c.itemId())));
+        try {
+          Map<FeatureKey, FeatureRecord> rs = await(store.readAll(itemKeys), "feature store (items)");
+          rs.forEach((k, r) -> items.put(k.id(), ItemFeatureState.viewOf(k.id(), r, now)));
+          catalogChecked = true;
+        } catch (Unavailable e) {
+          reasons.add(e.getMessage());
+        }
+      }
+      if (catalogChecked) {
+        candidates = CandidateFilters.byCatalog(candidates, items, viewer, filtered);
+      } else {
+        // Without catalog records only what the index filtered itself may be shown (stock, region, age).
+        int before = candidates.size();
+        candidates = candidates.stream().filter(c -> c.sources().contains(RetrievalSource.ANN)
+            || c.sources().contains(RetrievalSource.ITEM_TO_ITEM)).toList();
+        for (int i = 0; i < before - candidates.size(); i++) {
+          filtered.add(CandidateFilters.Reason.UNKNOWN_ITEM);
+        }
+      }
+      mark("item_features");
+
+      // ---- 6. ranking
+      List<Candidate> ranked = new ArrayList<>(candidates);
+      Map<String, float[]> features = new HashMap<>();
+      Ranker ranker = models.ranker();
+      if (ranker == null) {
+        reasons.add("no ranker loaded: served in retrieval order");
+      } else if (!catalogChecked) {
+        reasons.add("not ranked: item features unavailable");
+      } else if (deadline.expired()) {
+        reasons.add("deadline exceeded before ranking: served in retrieval order");
+      } else if (!ranked.isEmpty()) {
+        int n = Math.min(settings.rankTopN(), ranked.size());
+        int width = RankerFeatures.SIZE;
+        float[] rows = new float[n * width];
+        RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
+        for (int i = 0; i < n; i++) {
+          Candidate c = ranked.get(i);
+          RankerFeatures.write(ctx, items.get(c.itemId()), c.annScore(), rows, i * width);
+        }
+        try {
+          float[] scores = ranker.score(rows, n);
+          for (int i = 0; i < n; i++) {
+            Candidate c = ranked.get(i);
+            c.rankScore(scores[i]);
+            features.put(c.itemId(), Arrays.copyOfRange(rows, i * width, (i + 1) * width));
+          }
+          rankingModel = "ranker-" + ranker.version();
+          List<Candidate> head = new ArrayList<>(ranked.subList(0, n));
+          head.sort(Comparator.comparingDouble(c -> -c.rankScore()));
+          List<Candidate> all = new ArrayList<>(head);
+          all.addAll(ranked.subList(n, ranked.size()));
+          ranked = all;
+        } catch (RuntimeException e) {
+          reasons.add("ranker " + ranker.version() + " failed: " + rootMessage(e));
+        }
+      }
+      mark("rank");
+
+      // ---- 7. final stage
+      Map<String, String> categories = new HashMap<>();
+      items.forEach((id, v) -> {
+        if (v.category() != null) {
+          categories.put(id, v.category());
+        }
+      });
+      List<Candidate> explorePool = ranked.stream()
+          .filter(c -> c.sources().contains(RetrievalSource.FRESH)).toList();
+      List<Candidate> chosen = finalStage.select(ranked, categories, explorePool, request.k, request.requestId);
+      mark("final");
+      timings.put("total", deadline.elapsedMs());
+
+      List<RecResponse.RecItem> out = new ArrayList<>(chosen.size());
+      for (int i = 0; i < chosen.size(); i++) {
+        Candidate c = chosen.get(i);
+        out.add(new RecResponse.RecItem(c.itemId(), c.finalScore(), i + 1, c.sourceNames()));
+      }
+      if (out.isEmpty() && reasons.isEmpty()) {
+        reasons.add(lists.values().stream().allMatch(List::isEmpty)
+            ? "nothing to recommend yet (no index generation, no trending items)"
+            : "every candidate was filtered out");
+      }
+      boolean degraded = !reasons.isEmpty();
+      String reason = degraded ? String.join("; ", reasons) : null;
+      RecResponse.Models models = new RecResponse.Models(retrievalModel, rankingModel);
+      RecResponse response = new RecResponse(request.requestId, request.userId, out, models, degraded, reason, null,
+          timings);
+      return new Outcome(response, log(response, chosen, ranked, features), perSource, filtered);
+    }
+
+    private PredictionLog log(RecResponse response, List<Candidate> chosen, List<Candidate> ranked,
+        Map<String, float[]> features) {
+      List<PredictionLog.Entry> served = new ArrayList<>();
+      Set<String> servedIds = new HashSet<>();
+      for (int i = 0; i < chosen.size(); i++) {
+        Candidate c = chosen.get(i);
+        servedIds.add(c.itemId());
+        served.add(new PredictionLog.Entry(c.itemId(), i + 1, c.finalScore(), c.sourceNames(),
+            features.getOrDefault(c.itemId(), new float[0])));
+      }
+      List<PredictionLog.Entry> negatives = new ArrayList<>();
+      for (Candidate c : ranked) {
+        if (negatives.size() >= settings.loggedNegatives()) {
+          break;
+        }
+        float[] f = features.get(c.itemId());
+        if (f != null && !servedIds.contains(c.itemId())) {
+          negatives.add(new PredictionLog.Entry(c.itemId(), 0, c.finalScore(), c.sourceNames(), f));
+        }
+      }
+      Map<String, Integer> candidates = new LinkedHashMap<>();
+      perSource.forEach((s, n) -> candidates.put(s.wireName(), n));
+      Map<String, Integer> drops = new LinkedHashMap<>();
+      for (CandidateFilters.Reason r : CandidateFilters.Reason.values()) {
+        drops.put(r.wireName(), filtered.get(r));
+      }
+      return new PredictionLog(request.requestId, request.userId, now, response.models(), response.degraded(),
+          response.reason(), features.isEmpty() ? List.of() : RankerFeatures.NAMES, served, negatives, candidates,
+          drops, response.timingsMs());
+    }
+
+    /** Session items first (newest first), then the store's, without repeats; at most the tower's input length. */
+    private List<String> recentItems(UserFeatureView user) {
+      LinkedHashSet<String> out = new LinkedHashSet<>(session.recentItems());
+      List<String> stored = new ArrayList<>(user.recentItems());
+      java.util.Collections.reverse(stored);
+      out.addAll(stored);
+      List<String> list = new ArrayList<>(out);
+      return list.size() > TwoTowerInputs.MAX_RECENT ? list.subList(0, TwoTowerInputs.MAX_RECENT) : list;
+    }
+
+    private List<CandidateMerger.Proposal> trending(Map<FeatureKey, FeatureRecord> records, String region,
+        FeatureKey globalKey) {
+      List<CandidateMerger.Proposal> out = new ArrayList<>();
+      Set<String> taken = new HashSet<>();
+      List<FeatureKey> order = new ArrayList<>();
+      if (region != null) {
+        order.add(TrendingFeatures.key(region));
+      }
+      order.add(globalKey);
+      for (FeatureKey key : order) {
+        FeatureRecord r = records.get(key);
+        if (r == null) {
+          continue;
+        }
+        try {
+          TrendingFeatures.TrendingList list = TrendingFeatures.TrendingList.fromRecord(key.id(), r);
+          for (int i = 0; i < list.items().size() && out.size() < settings.trendingK(); i++) {
+            String item = list.items().get(i);
+            if (taken.add(item)) {
+              out.add(new CandidateMerger.Proposal(item, list.countAt(i, now)));
+            }
+          }
+        } catch (RuntimeException corrupt) {
+          reasons.add("unreadable trending record " + key + ": " + rootMessage(corrupt));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static List<CandidateMerger.Proposal> proposals(List<Hit> hits) {
+    List<CandidateMerger.Proposal> out = new ArrayList<>(hits.size());
+    hits.forEach(h -> out.add(new CandidateMerger.Proposal(h.itemId(), h.score())));
+    return out;
+  }
+
+  /** Round-robin over the seeds' neighbour lists, so every recent item contributes its best neighbours first. */
+  private static List<CandidateMerger.Proposal> interleave(List<List<Hit>> lists) {
+    List<CandidateMerger.Proposal> out = new ArrayList<>();
+    Set<String> taken = new HashSet<>();
+    int longest = lists.stream().mapToInt(List::size).max().orElse(0);
+    for (int i = 0; i < longest; i++) {
+      for (List<Hit> l : lists) {
+        if (i < l.size() && taken.add(l.get(i).itemId())) {
+          out.add(new CandidateMerger.Proposal(l.get(i).itemId(), l.get(i).score()));
+        }
+      }
+    }
+    return out;
+  }
+
+  @SafeVarargs
+  private static Set<String> union(Collection<String>... sets) {
+    Set<String> out = new HashSet<>();
+    for (Collection<String> s : sets) {
+      out.addAll(s);
+    }
+    return out;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+  }
+}
