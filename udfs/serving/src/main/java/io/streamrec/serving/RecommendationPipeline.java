@@ -282,7 +282,7 @@ public final class RecommendationPipeline {
 
       // ---- 5. one batched item-feature lookup, then catalog filters
       Map<String, ItemFeatureView> items = new HashMap<>();
-      boolean catalogChecked = false;
+      boolean catalogChecked = candidates.isEmpty(); // nothing to check
       if (storeUp && !candidates.isEmpty()) {
         List<FeatureKey> itemKeys = new ArrayList<>(candidates.size());
         candidates.forEach(c -> itemKeys.add(new FeatureKey(StoreLayout.ItemBins.SET, c.itemId())));
@@ -311,13 +311,15 @@ public final class RecommendationPipeline {
       List<Candidate> ranked = new ArrayList<>(candidates);
       Map<String, float[]> features = new HashMap<>();
       Ranker ranker = models.ranker();
-      if (ranker == null) {
+      if (ranked.isEmpty()) {
+        // nothing to rank
+      } else if (ranker == null) {
         reasons.add("no ranker loaded: served in retrieval order");
       } else if (!catalogChecked) {
         reasons.add("not ranked: item features unavailable");
       } else if (deadline.expired()) {
         reasons.add("deadline exceeded before ranking: served in retrieval order");
-      } else if (!ranked.isEmpty()) {
+      } else {
         int n = Math.min(settings.rankTopN(), ranked.size());
         int width = RankerFeatures.SIZE;
         float[] rows = new float[n * width];
@@ -365,8 +367,8 @@ public final class RecommendationPipeline {
       }
       if (out.isEmpty() && reasons.isEmpty()) {
         reasons.add(lists.values().stream().allMatch(List::isEmpty)
-            ? "nothing to recommend yet (no index generation, no trending items)"
-            : "every candidate was filtered out");
+            ? "nothing to recommend yet: no source had candidates"
+            : "every candidate was filtered out (" + describe(filtered) + ")");
       }
       boolean degraded = !reasons.isEmpty();
       String reason = degraded ? String.join("; ", reasons) : null;
@@ -445,6 +447,16 @@ public final class RecommendationPipeline {
       }
       return out;
     }
+  }
+
+  private static String describe(CandidateFilters.Counts counts) {
+    List<String> parts = new ArrayList<>();
+    for (CandidateFilters.Reason r : CandidateFilters.Reason.values()) {
+      if (counts.get(r) > 0) {
+        parts.add(r.wireName() + "=" + counts.get(r));
+      }
+    }
+    return String.join(", ", parts);
   }
 
   private static List<CandidateMerger.Proposal> proposals(List<Hit> hits) {

@@ -15,5 +15,9 @@ public final class Identifiers {
   public static final EgressIdentifier<OutRecord> KAFKA_OUT =
       new EgressIdentifier<>(NAMESPACE, "kafka-out", OutRecord.class);
 
+  /** Per-request numbers for the "serving metrics" operator. */
+  public static final EgressIdentifier<ServingStats> STATS_OUT =
+      new EgressIdentifier<>(NAMESPACE, "stats", ServingStats.class);
+
   private Identifiers() {}
 }

@@ -4,13 +4,13 @@ import io.streamrec.core.contract.Contracts;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.Topics;
-import io.streamrec.core.store.FeatureStoreSpec;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.jobs.common.ParseOrDeadLetter;
 import io.streamrec.jobs.common.RawRecord;
 import io.streamrec.jobs.common.StreamInput;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
@@ -29,19 +29,22 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The serving job: a Stateful Functions pipeline keyed by user.
  *
  * <pre>
- *   rec-requests ─► parse ─┐                                   ┌─► rec-responses
- *   interactions ─► parse ─┴─► user-session (StateFun, by user) ┘
- *        └──────────┴──► dead letters, error responses ──────────► Kafka
+ *   rec-requests ─► parse ─┐                                   ┌─► rec-responses, prediction-log
+ *   interactions ─► parse ─┴─► user-session (StateFun, by user) ┼─► serving metrics (web UI)
+ *        └──────────┴──► dead letters, error responses ─────────┴─► Kafka
  * </pre>
  *
  * <p>Requests and interactions meet in the same function instance, so an interaction changes the very next
- * response. Serving favours latency: buffer timeout 0 and a consumer that does not wait for full fetches.
+ * response. Each request runs the {@code RecommendationPipeline} (user tower, multi-source retrieval, filters,
+ * ranking) as an asynchronous operation on a bounded pool, within its deadline. Serving favours latency: buffer timeout 0 and a consumer that does not wait for full fetches.
  */
 public final class ServingJob {
 
   public static final String NAME = "streamrec-serving";
   /** Flushing network buffers per record: responses must not wait for a buffer to fill. */
   public static final long DEFAULT_BUFFER_TIMEOUT_MS = 0;
+  /** A served item is not shown again to the same user for this long. */
+  public static final Duration SERVED_WINDOW = Duration.ofMinutes(30);
 
   private final JobConfig config;
   private final StreamInput<RawRecord> requests;
@@ -92,14 +95,16 @@ public final class ServingJob {
     statefun.setFactoryType(MessageFactoryType.WITH_CUSTOM_PAYLOADS);
     statefun.setCustomPayloadSerializerClassName(ServingPayloadSerializer.class.getName());
 
-    FeatureStoreSpec store = config.featureStore();
-    String responseTopic = config.topic(Topics.REC_RESPONSES);
+    ServingSpec spec = new ServingSpec(config.featureStore(), config.vectorIndex(), config.modelDir(),
+        config.topic(Topics.REC_RESPONSES), config.topic(Topics.PREDICTION_LOG), SERVED_WINDOW,
+        Duration.ofSeconds(5));
     StatefulFunctionEgressStreams out =
         StatefulFunctionDataStreamBuilder.builder("serving")
             .withDataStreamAsIngress(requestMessages)
             .withDataStreamAsIngress(interactionMessages)
-            .withFunctionProvider(Identifiers.USER_SESSION, new SessionProvider(store, responseTopic))
+            .withFunctionProvider(Identifiers.USER_SESSION, new SessionProvider(spec))
             .withEgressId(Identifiers.KAFKA_OUT)
+            .withEgressId(Identifiers.STATS_OUT)
             .withConfiguration(statefun)
             .build(env);
 
@@ -108,8 +113,12 @@ public final class ServingJob {
             parsedRequests.getSideOutput(ParseOrDeadLetter.DIRECT_OUT),
             parsedInteractions.getSideOutput(ParseOrDeadLetter.DIRECT_OUT))
         .sinkTo(kafkaOut)
-        .name("kafka: responses, dead letters")
+        .name("kafka: responses, prediction log, dead letters")
         .uid("kafka-out");
+    out.getDataStreamForEgressId(Identifiers.STATS_OUT)
+        .addSink(new ServingMetrics())
+        .name("serving metrics")
+        .uid("serving-metrics");
   }
 
   public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
@@ -149,18 +158,16 @@ public final class ServingJob {
 
   static final class SessionProvider implements SerializableStatefulFunctionProvider {
     private static final long serialVersionUID = 1L;
-    private final FeatureStoreSpec store;
-    private final String responseTopic;
+    private final ServingSpec spec;
 
-    SessionProvider(FeatureStoreSpec store, String responseTopic) {
-      this.store = store;
-      this.responseTopic = responseTopic;
+    SessionProvider(ServingSpec spec) {
+      this.spec = spec;
     }
 
     @Override
     public org.apache.flink.statefun.sdk.StatefulFunction functionOfType(
         org.apache.flink.statefun.sdk.FunctionType type) {
-      return new UserSessionFn(store, responseTopic);
+      return new UserSessionFn(spec);
     }
   }
 }

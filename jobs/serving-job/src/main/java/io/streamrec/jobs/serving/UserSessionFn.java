@@ -3,80 +3,172 @@ package io.streamrec.jobs.serving;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
+import io.streamrec.core.serving.CandidateFilters;
+import io.streamrec.core.serving.Deadline;
+import io.streamrec.core.serving.RetrievalSource;
 import io.streamrec.core.serving.SessionState;
-import io.streamrec.core.serving.TrendingRecommender;
-import io.streamrec.core.store.FeatureStore;
-import io.streamrec.core.store.FeatureStoreSpec;
 import io.streamrec.jobs.common.OutRecord;
+import io.streamrec.serving.RecommendationPipeline;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.statefun.sdk.AsyncOperationResult;
 import org.apache.flink.statefun.sdk.Context;
 import org.apache.flink.statefun.sdk.StatefulFunction;
 import org.apache.flink.statefun.sdk.annotations.Persisted;
-import org.apache.flink.statefun.sdk.metrics.Counter;
 import org.apache.flink.statefun.sdk.state.Expiration;
 import org.apache.flink.statefun.sdk.state.PersistedValue;
 
 /**
- * One logical instance per user (address id = user_id). An interaction updates the session at once, so the next
- * request already reflects it; a request is answered from the session and the feature store.
+ * One logical instance per user (address id = user_id), holding the session: the user's recent interactions and
+ * the items recently served. An interaction updates it at once, so the next request already reflects the last
+ * swipe; a request runs the {@link RecommendationPipeline} as a StateFun asynchronous operation on the serving
+ * thread pool (the task thread never waits for a backend or a model), and when it completes the function sends the
+ * response and its prediction-log record and remembers what it served.
  *
- * <p>Metrics (web UI, function operator): {@code requests}, {@code interactions}, {@code degraded}.
+ * <p>Degrade, never drop: if the pipeline cannot run (pool full), fails, or its result was lost in a restore, the
+ * function answers anyway from the store's trending lists checked against the catalog, marked degraded with the
+ * reason.
+ *
+ * <p>Metrics: counters {@code interactions}, {@code requests} on the function operator; latency, sources and
+ * filters on the "serving metrics" operator ({@link ServingMetrics}).
  */
 public final class UserSessionFn implements StatefulFunction {
 
   /** A session nobody touched for this long is dropped; the next request starts fresh. */
   public static final Duration SESSION_TTL = Duration.ofDays(7);
+  /** Margin past a request's deadline before the function stops waiting for the pipeline. */
+  private static final long GRACE_MS = 20;
 
   @Persisted
   private final PersistedValue<SessionState> session =
       PersistedValue.of("session", SessionState.class, Expiration.expireAfterReadingOrWriting(SESSION_TTL));
 
-  private final FeatureStoreSpec storeSpec;
-  private final String responseTopic;
-  private TrendingRecommender recommender;
+  private final ServingSpec spec;
+  private transient ServingResources resources;
 
-  public UserSessionFn(FeatureStoreSpec storeSpec, String responseTopic) {
-    this.storeSpec = storeSpec;
-    this.responseTopic = responseTopic;
+  UserSessionFn(ServingSpec spec) {
+    this.spec = spec;
   }
 
   @Override
   public void invoke(Context context, Object input) {
     if (input instanceof Interaction interaction) {
-      onInteraction(context, interaction);
+      SessionState s = session.getOrDefault(new SessionState());
+      s.apply(interaction);
+      session.set(s);
+      context.metrics().counter("interactions").inc();
     } else if (input instanceof RecRequest request) {
       onRequest(context, request);
+    } else if (input instanceof AsyncOperationResult<?, ?> result) {
+      onPipelineDone(context, result);
     } else {
       throw new IllegalArgumentException(
           "user-session got an unexpected message of type " + input.getClass().getName());
     }
   }
 
-  private void onInteraction(Context context, Interaction interaction) {
-    SessionState s = session.getOrDefault(new SessionState());
-    s.apply(interaction);
-    session.set(s);
-    counter(context, "interactions").inc();
+  private ServingResources resources() {
+    if (resources == null) {
+      resources = ServingResources.get(spec);
+    }
+    return resources;
+  }
+
+  private RecommendationPipeline.Session sessionView(SessionState s, long now) {
+    if (s == null) {
+      return RecommendationPipeline.Session.empty();
+    }
+    return new RecommendationPipeline.Session(s.recentNewestFirst(),
+        s.servedSince(now, spec.servedWindow().toMillis()), s.bought(), s.region);
   }
 
   private void onRequest(Context context, RecRequest request) {
-    RecResponse response = recommender().recommend(request, session.get());
-    counter(context, "requests").inc();
-    if (response.degraded()) {
-      counter(context, "degraded").inc();
+    context.metrics().counter("requests").inc();
+    Deadline deadline = Deadline.startingNow(request.deadlineMs);
+    long now = System.currentTimeMillis();
+    RecommendationPipeline.Session view = sessionView(session.get(), request.ts > 0 ? request.ts : now);
+    CompletableFuture<RecommendationPipeline.Outcome> running;
+    try {
+      running = resources().pipeline.recommend(request, view, deadline)
+          .orTimeout(request.deadlineMs + GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException rejected) {
+      answerWithFallback(context, request, "serving overloaded: " + rejected.getMessage());
+      return;
     }
-    context.send(Identifiers.KAFKA_OUT, OutRecord.of(responseTopic, request.userId, response));
+    context.registerAsyncOperation(request, running);
   }
 
-  private TrendingRecommender recommender() {
-    if (recommender == null) {
-      FeatureStore store = storeSpec.open();
-      recommender = new TrendingRecommender(store);
+  @SuppressWarnings("unchecked")
+  private void onPipelineDone(Context context, AsyncOperationResult<?, ?> result) {
+    RecRequest request = (RecRequest) result.metadata();
+    if (result.successful()) {
+      RecommendationPipeline.Outcome outcome = (RecommendationPipeline.Outcome) result.value();
+      send(context, request, outcome, false);
+    } else if (result.unknown()) {
+      answerWithFallback(context, request, "answer lost in a restart; served a fallback");
+    } else {
+      Throwable t = result.throwable();
+      answerWithFallback(context, request, t instanceof java.util.concurrent.TimeoutException
+          ? "pipeline did not finish within the deadline"
+          : "pipeline failed: " + t);
     }
-    return recommender;
   }
 
-  private static Counter counter(Context context, String name) {
-    return context.metrics().counter(name);
+  /** Trending checked against the catalog, no models: cheap, and safe for minors (the catalog filters run). */
+  private void answerWithFallback(Context context, RecRequest request, String why) {
+    RecommendationPipeline.Outcome outcome;
+    try {
+      outcome = resources().pipeline.run(request, sessionView(session.get(), System.currentTimeMillis()),
+          Deadline.of(System.nanoTime(), 0));
+      RecResponse r = outcome.response();
+      String reason = r.reason() == null ? why : why + "; " + r.reason();
+      outcome = new RecommendationPipeline.Outcome(new RecResponse(r.requestId(), r.userId(), r.items(),
+          r.models(), true, reason, null, r.timingsMs()), outcome.log(), outcome.candidates(), outcome.filtered());
+    } catch (RuntimeException e) {
+      RecResponse empty = new RecResponse(request.requestId, request.userId, List.of(), null, true,
+          why + "; fallback failed: " + e, null, Map.of());
+      outcome = new RecommendationPipeline.Outcome(empty, null, Map.of(), new CandidateFilters.Counts());
+    }
+    send(context, request, outcome, true);
+  }
+
+  private void send(Context context, RecRequest request, RecommendationPipeline.Outcome outcome, boolean fallback) {
+    RecResponse response = outcome.response();
+    context.send(Identifiers.KAFKA_OUT, OutRecord.of(spec.responseTopic(), request.userId, response));
+    if (outcome.log() != null) {
+      context.send(Identifiers.KAFKA_OUT, OutRecord.of(spec.predictionLogTopic(), request.requestId, outcome.log()));
+    }
+    if (!response.items().isEmpty()) {
+      SessionState s = session.getOrDefault(new SessionState());
+      s.served(response.items().stream().map(RecResponse.RecItem::itemId).toList(), System.currentTimeMillis());
+      session.set(s);
+    }
+    context.send(Identifiers.STATS_OUT, stats(response, outcome, fallback));
+  }
+
+  private static ServingStats stats(RecResponse response, RecommendationPipeline.Outcome outcome,
+      boolean fallback) {
+    ServingStats s = new ServingStats();
+    s.degraded = response.degraded();
+    s.fallback = fallback;
+    s.stageMs = new double[ServingStats.STAGES.length];
+    for (int i = 0; i < ServingStats.STAGES.length; i++) {
+      Double ms = response.timingsMs().get(ServingStats.STAGES[i]);
+      s.stageMs[i] = ms == null ? -1 : ms;
+    }
+    RetrievalSource[] sources = RetrievalSource.values();
+    s.candidates = new int[sources.length];
+    for (int i = 0; i < sources.length; i++) {
+      s.candidates[i] = outcome.candidates().getOrDefault(sources[i], 0);
+    }
+    CandidateFilters.Reason[] reasons = CandidateFilters.Reason.values();
+    s.filtered = new int[reasons.length];
+    for (int i = 0; i < reasons.length; i++) {
+      s.filtered[i] = outcome.filtered().get(reasons[i]);
+    }
+    return s;
   }
 }

@@ -14,7 +14,8 @@ import org.apache.flink.statefun.sdk.metrics.Metrics;
 
 /**
  * A StateFun {@link Context} for function unit tests: records what a function sends to egresses and other
- * functions and counts its metrics. (The embedded SDK has no test context of its own; this plays the part the
+ * functions and counts its metrics, and holds the asynchronous operations it registers until the test completes
+ * them. (The embedded SDK has no test context of its own; this plays the part the
  * remote SDK's {@code TestContext} plays there.)
  */
 final class RecordingContext implements Context {
@@ -71,9 +72,35 @@ final class RecordingContext implements Context {
     throw new UnsupportedOperationException("delayed messages are not used by serving functions yet");
   }
 
+  /** An asynchronous operation the function registered, to be completed by the test. */
+  record Pending(Object metadata, CompletableFuture<?> future) {}
+
+  final List<Pending> asyncOperations = new ArrayList<>();
+
   @Override
   public <M, T> void registerAsyncOperation(M metadata, CompletableFuture<T> future) {
-    throw new UnsupportedOperationException("async operations are not used by serving functions yet");
+    asyncOperations.add(new Pending(metadata, future));
+  }
+
+  /**
+   * Waits for every registered operation and delivers its result to {@code fn}, as the runtime would (in
+   * registration order).
+   */
+  void completeAsyncOperations(org.apache.flink.statefun.sdk.StatefulFunction fn) {
+    while (!asyncOperations.isEmpty()) {
+      Pending p = asyncOperations.remove(0);
+      org.apache.flink.statefun.sdk.AsyncOperationResult<Object, Object> result;
+      try {
+        Object value = p.future().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        result = new org.apache.flink.statefun.sdk.AsyncOperationResult<>(p.metadata(),
+            org.apache.flink.statefun.sdk.AsyncOperationResult.Status.SUCCESS, value, null);
+      } catch (Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        result = new org.apache.flink.statefun.sdk.AsyncOperationResult<>(p.metadata(),
+            org.apache.flink.statefun.sdk.AsyncOperationResult.Status.FAILURE, null, cause);
+      }
+      fn.invoke(this, result);
+    }
   }
 
   @Override

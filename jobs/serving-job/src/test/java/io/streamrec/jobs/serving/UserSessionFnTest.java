@@ -5,91 +5,180 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.contract.Json;
+import io.streamrec.core.contract.PredictionLog;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
+import io.streamrec.core.contract.StoreLayout;
+import io.streamrec.core.features.ItemFeatureState;
 import io.streamrec.core.features.TopNBoard;
 import io.streamrec.core.features.TrendingFeatures;
+import io.streamrec.core.index.Generation;
+import io.streamrec.core.index.IndexWrite;
+import io.streamrec.core.index.ItemAttributes;
+import io.streamrec.core.index.VectorIndexSpec;
+import io.streamrec.core.model.ModelRegistry;
+import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.core.store.EmbeddedFeatureStore;
+import io.streamrec.core.store.FeatureKey;
 import io.streamrec.core.store.FeatureStoreSpec;
+import io.streamrec.index.lucene.LuceneVectorIndex;
 import io.streamrec.jobs.common.OutRecord;
+import io.streamrec.onnx.ItemTower;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.apache.flink.statefun.sdk.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The serving function with a recording StateFun context, on the real pipeline: the embedded store and index
+ * filled with a small catalog embedded by the committed item tower, the committed user tower and ranker.
+ */
 class UserSessionFnTest {
-
-  private static final String STORE = "user-session-fn-test";
-  private static final long NOW = 1_700_000_000_000L;
-  private final TrendingFeatures trending = TrendingFeatures.defaults();
+  private static final long NOW = System.currentTimeMillis();
+  private final String name = "user-session-fn-test-" + UUID.randomUUID();
   private UserSessionFn fn;
   private RecordingContext ctx;
 
+  static Path repoModels() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      if (Files.isRegularFile(dir.resolve("model-artifacts/two-tower-item/CURRENT"))) {
+        return dir.resolve("model-artifacts");
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("model-artifacts not found");
+  }
+
+  private static Item item(int i) {
+    Item it = new Item();
+    it.itemId = "item-" + i;
+    it.op = ItemOp.UPSERT;
+    it.category = "cat" + (i % 6);
+    it.title = "handmade " + it.category + " " + (i % 11);
+    it.tags = new String[0];
+    it.price = 2 + i % 30;
+    it.inStock = true;
+    it.regions = new String[0];
+    it.minAge = 0;
+    it.ts = NOW - 60_000;
+    return it;
+  }
+
   @BeforeEach
   void setUp() {
-    EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(STORE);
-    TopNBoard uk = new TopNBoard(10);
-    uk.offer("a", trending.decay().add(Double.NEGATIVE_INFINITY, 3, NOW));
-    uk.offer("b", trending.decay().add(Double.NEGATIVE_INFINITY, 2, NOW));
-    uk.offer("c", trending.decay().add(Double.NEGATIVE_INFINITY, 1, NOW));
-    store.upsert(TrendingFeatures.key("UK"), trending.toBins(uk, NOW), NOW, Duration.ZERO);
-    store.upsert(TrendingFeatures.key("_global"), trending.toBins(uk, NOW), NOW, Duration.ZERO);
-    fn = new UserSessionFn(FeatureStoreSpec.parse("embedded:" + STORE), "rec-responses");
+    EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(name);
+    LuceneVectorIndex index = LuceneVectorIndex.shared(name);
+    ModelRegistry registry = new ModelRegistry(repoModels());
+    String version = registry.currentVersion(ModelRegistry.TWO_TOWER_ITEM);
+    List<Item> catalog = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      catalog.add(item(i));
+    }
+    try (ItemTower tower = ItemTower.open(registry, version)) {
+      index.create(new Generation(1, version, tower.dimension()));
+      index.publish(1);
+      float[][] v = tower.embed(catalog.stream()
+          .map(i -> new TwoTowerInputs.ItemInput(i.itemId, i.title, i.category, i.price)).toList());
+      List<java.util.concurrent.CompletableFuture<?>> writes = new ArrayList<>();
+      for (int i = 0; i < catalog.size(); i++) {
+        writes.add(index.write(new IndexWrite.Upsert(1, catalog.get(i).itemId, v[i],
+            ItemAttributes.of(catalog.get(i)), 1)));
+      }
+      writes.forEach(java.util.concurrent.CompletableFuture::join); // one refresh makes them all searchable
+    }
+    for (Item it : catalog) {
+      ItemFeatureState s = ItemFeatureState.empty(it.itemId);
+      s.applyCatalog(it);
+      store.upsert(new FeatureKey(StoreLayout.ItemBins.SET, it.itemId), s.toBins(), s.storeVersion(),
+          Duration.ZERO);
+    }
+    TrendingFeatures trending = TrendingFeatures.defaults();
+    TopNBoard board = new TopNBoard(10);
+    board.offer("item-1", trending.decay().add(Double.NEGATIVE_INFINITY, 3, NOW));
+    board.offer("item-2", trending.decay().add(Double.NEGATIVE_INFINITY, 2, NOW));
+    store.upsert(TrendingFeatures.key(StoreLayout.GLOBAL_REGION), trending.toBins(board, NOW), NOW, Duration.ZERO);
+
+    fn = new UserSessionFn(new ServingSpec(FeatureStoreSpec.parse("embedded:" + name),
+        VectorIndexSpec.parse("embedded:" + name), repoModels().toString(), "rec-responses", "prediction-log",
+        Duration.ofMinutes(30), Duration.ofMinutes(10)));
     ctx = new RecordingContext(new Address(Identifiers.USER_SESSION, "u1"));
   }
 
   @AfterEach
   void tearDown() {
-    EmbeddedFeatureStore.clearShared(STORE);
+    EmbeddedFeatureStore.clearShared(name);
+    LuceneVectorIndex.dropShared(name);
+  }
+
+  private List<OutRecord> out(String topic) {
+    return ctx.egress(Identifiers.KAFKA_OUT).stream().filter(r -> r.topic.equals(topic)).toList();
   }
 
   private RecResponse lastResponse() {
-    List<OutRecord> out = ctx.egress(Identifiers.KAFKA_OUT);
-    OutRecord record = out.get(out.size() - 1);
-    assertThat(record.topic).isEqualTo("rec-responses");
+    List<OutRecord> responses = out("rec-responses");
+    OutRecord record = responses.get(responses.size() - 1);
     assertThat(new String(record.key, StandardCharsets.UTF_8)).isEqualTo("u1");
     return Json.read(record.value, RecResponse.class);
   }
 
-  private static RecRequest request(String id) {
-    RecRequest r = RecRequest.of(id, "u1", NOW, 2);
-    r.region = "UK";
-    return r;
+  private RecResponse ask(String id) {
+    RecRequest r = RecRequest.of(id, "u1", NOW, 10);
+    r.deadlineMs = 5_000; // a unit test on a shared machine: correctness, not latency
+    fn.invoke(ctx, r);
+    assertThat(ctx.asyncOperations).hasSize(1); // the pipeline runs off the task thread
+    ctx.completeAsyncOperations(fn);
+    return lastResponse();
+  }
+
+  private static List<String> ids(RecResponse r) {
+    return r.items().stream().map(RecResponse.RecItem::itemId).toList();
   }
 
   @Test
-  void answersARequestWithTrendingItemsInTheRegion() {
-    fn.invoke(ctx, request("r1"));
-    RecResponse r = lastResponse();
+  void aRequestRunsThePipelineAsAnAsyncOperationAndAnswersWithALogAndStats() {
+    RecResponse r = ask("r1");
     assertThat(r.requestId()).isEqualTo("r1");
-    assertThat(r.items()).extracting(RecResponse.RecItem::itemId).containsExactly("a", "b");
-    assertThat(r.degraded()).isFalse();
+    assertThat(r.items()).isNotEmpty();
+    assertThat(r.degraded()).as(r.reason()).isFalse(); // cold user: trending only, nothing failed
+    PredictionLog log = Json.read(out("prediction-log").get(0).value, PredictionLog.class);
+    assertThat(log.requestId()).isEqualTo("r1");
+    assertThat(ctx.egress(Identifiers.STATS_OUT)).hasSize(1);
     assertThat(ctx.counter("requests")).isEqualTo(1);
   }
 
   @Test
-  void aPurchaseChangesTheVeryNextResponse() {
-    fn.invoke(ctx, request("r1"));
-    fn.invoke(ctx, Interaction.of("e1", "u1", "a", InteractionType.PURCHASE, NOW).withRegion("UK"));
-    fn.invoke(ctx, request("r2"));
-    assertThat(lastResponse().items()).extracting(RecResponse.RecItem::itemId).containsExactly("b", "c");
-    assertThat(ctx.counter("interactions")).isEqualTo(1);
+  void theLastSwipeChangesTheNextAnswerAndServedItemsAreNotRepeated() {
+    RecResponse first = ask("r1");
+    fn.invoke(ctx, Interaction.of("e1", "u1", "item-40", InteractionType.CLICK, NOW));
+    fn.invoke(ctx, Interaction.of("e2", "u1", "item-41", InteractionType.LIKE, NOW));
+    RecResponse second = ask("r2");
+    assertThat(second.items().stream().flatMap(i -> i.sources().stream())).contains("ann", "item2item");
+    assertThat(ids(second)).doesNotContain("item-40", "item-41").doesNotContainAnyElementsOf(ids(first));
+    assertThat(ctx.counter("interactions")).isEqualTo(2);
   }
 
   @Test
-  void theRegionComesFromTheSessionWhenTheRequestHasNone() {
-    fn.invoke(ctx, Interaction.of("e1", "u1", "zzz", InteractionType.VIEW, NOW).withRegion("FR"));
-    RecRequest r = RecRequest.of("r3", "u1", NOW, 2);
-    fn.invoke(ctx, r);
-    RecResponse response = lastResponse();
-    // No FR list exists: the global list is served, and the response says so.
-    assertThat(response.degraded()).isTrue();
-    assertThat(response.reason()).contains("FR");
-    assertThat(ctx.counter("degraded")).isEqualTo(1);
+  void aPipelineFailureStillGetsAnAnswer() {
+    RecRequest r = RecRequest.of("r-lost", "u1", NOW, 5);
+    fn.invoke(ctx, new org.apache.flink.statefun.sdk.AsyncOperationResult<>(r,
+        org.apache.flink.statefun.sdk.AsyncOperationResult.Status.UNKNOWN, null, null));
+    RecResponse answer = lastResponse();
+    assertThat(answer.requestId()).isEqualTo("r-lost");
+    assertThat(answer.degraded()).isTrue();
+    assertThat(answer.reason()).contains("restart");
+    assertThat(answer.items()).isNotEmpty();
+    assertThat(ctx.egress(Identifiers.STATS_OUT).get(0).fallback).isTrue();
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Set;
 public final class SessionState {
   public static final int MAX_RECENT = 50;
   public static final int MAX_BOUGHT = 500;
+  public static final int MAX_SERVED = 200;
 
   public String[] recentItems = new String[0];
   public String[] recentTypes = new String[0];
@@ -23,6 +24,9 @@ public final class SessionState {
   public String[] boughtItems = new String[0];
   public String region;
   public long lastEventTs;
+  /** Items recently served to the user (newest last) and when, so they are not shown again right away. */
+  public String[] servedItems = new String[0];
+  public long[] servedTs = new long[0];
 
   public SessionState() {}
 
@@ -38,6 +42,34 @@ public final class SessionState {
       region = interaction.region;
     }
     lastEventTs = Math.max(lastEventTs, interaction.ts);
+  }
+
+  /** Remembers what a response showed. */
+  public void served(java.util.List<String> items, long ts) {
+    for (String item : items) {
+      servedItems = appendBounded(servedItems, item, MAX_SERVED);
+      servedTs = appendBounded(servedTs, ts, MAX_SERVED);
+    }
+  }
+
+  /** Items served within {@code windowMs} before {@code now}. */
+  public Set<String> servedSince(long now, long windowMs) {
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < servedItems.length; i++) {
+      if (servedTs[i] >= now - windowMs) {
+        out.add(servedItems[i]);
+      }
+    }
+    return out;
+  }
+
+  /** The session's items, newest first, without repeats. */
+  public java.util.List<String> recentNewestFirst() {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (int i = recentItems.length - 1; i >= 0; i--) {
+      out.add(recentItems[i]);
+    }
+    return new java.util.ArrayList<>(out);
   }
 
   public Set<String> bought() {

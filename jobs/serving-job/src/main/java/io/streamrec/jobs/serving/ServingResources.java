@@ -1,0 +1,52 @@
+package io.streamrec.jobs.serving;
+
+import io.streamrec.core.index.VectorIndex;
+import io.streamrec.core.model.ModelRegistry;
+import io.streamrec.core.store.FeatureStore;
+import io.streamrec.serving.RecommendationPipeline;
+import io.streamrec.serving.ServingModels;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pipeline and what it holds (store and index clients, ONNX sessions, a bounded thread pool), one per spec per
+ * task-manager JVM: every serving function instance of the job shares them, so the models are loaded once and the
+ * pool is sized to the machine, not to the number of slots.
+ *
+ * <p>The pool has one thread per core and a bounded queue; a request that finds it full is rejected at once and
+ * answered by the function's fallback (degraded), so overload never grows an unbounded backlog.
+ */
+final class ServingResources {
+  private static final Map<ServingSpec, ServingResources> SHARED = new ConcurrentHashMap<>();
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  final FeatureStore store;
+  final VectorIndex index;
+  final ServingModels models;
+  final ThreadPoolExecutor executor;
+  final RecommendationPipeline pipeline;
+
+  private ServingResources(ServingSpec spec) {
+    store = spec.store().open();
+    index = spec.index().open();
+    models = new ServingModels(new ModelRegistry(Path.of(spec.modelDir())), spec.modelPoll());
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1_000),
+        r -> {
+          Thread t = new Thread(r, "streamrec-serving-" + THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    pipeline = new RecommendationPipeline(store, index, models, RecommendationPipeline.Settings.defaults(),
+        executor);
+  }
+
+  static ServingResources get(ServingSpec spec) {
+    return SHARED.computeIfAbsent(spec, ServingResources::new);
+  }
+}
