@@ -261,6 +261,10 @@ final class GenerationIndex {
   // ---------------------------------------------------------------------------------------------------- searches
 
   List<Hit> search(float[] q, int k, SearchFilter filter) {
+    return search(q, k, filter, settings.efFactor());
+  }
+
+  List<Hit> search(float[] q, int k, SearchFilter filter, double efFactor) {
     checkDimension(q.length, "query");
     if (k <= 0) {
       return List.of();
@@ -282,7 +286,7 @@ final class GenerationIndex {
         if (planExact(r, f)) {
           exact(r, cols[i], i, q, f, top);
         } else {
-          graph(r, cols[i], i, q, k, f, top);
+          graph(r, cols[i], i, q, k, efFactor, f, top);
         }
       }
       List<Hit> hits = new ArrayList<>(top.size());
@@ -354,9 +358,9 @@ final class GenerationIndex {
     }
   }
 
-  private void graph(LeafReader r, LeafColumns c, int leaf, float[] q, int k, CompiledFilter f, TopK top)
-      throws IOException {
-    int ef = Math.max(k, (int) Math.ceil(k * settings.efFactor()));
+  private static void graph(LeafReader r, LeafColumns c, int leaf, float[] q, int k, double efFactor,
+      CompiledFilter f, TopK top) throws IOException {
+    int ef = Math.max(k, (int) Math.ceil(k * efFactor));
     TopDocs td = r.searchNearestVectors(ItemDocuments.VECTOR, q, ef, f.acceptDocs(c, r.getLiveDocs()),
         Integer.MAX_VALUE);
     for (ScoreDoc sd : td.scoreDocs) {

@@ -41,7 +41,7 @@ public record LuceneIndexSettings(int maxConn, int beamWidth, double efFactor, D
   }
 
   public static LuceneIndexSettings defaults() {
-    return new LuceneIndexSettings(32, 200, 1.5, Duration.ofMillis(100), 4_000, 15_000, Duration.ofSeconds(2), 1,
+    return new LuceneIndexSettings(16, 100, 1.5, Duration.ofMillis(100), 4_000, 15_000, Duration.ofSeconds(2), 1,
         20.0, 1);
   }
 

@@ -126,6 +126,17 @@ public final class LuceneVectorIndex implements VectorIndex {
     return onActive(g -> g.search(query, k, filter));
   }
 
+  /**
+   * A search with another graph exploration factor than the configured one (see
+   * {@link LuceneIndexSettings#efFactor()}): for tuning and the ANN benchmark.
+   */
+  public List<Hit> search(float[] query, int k, SearchFilter filter, double efFactor) {
+    if (!(efFactor >= 1.0)) {
+      throw new IllegalArgumentException("efFactor must be >= 1, got " + efFactor);
+    }
+    return VectorIndex.await(onActive(g -> g.search(query, k, filter, efFactor)));
+  }
+
   @Override
   public CompletableFuture<List<Hit>> similar(String itemId, int k, SearchFilter filter) {
     return onActive(g -> g.similar(itemId, k, filter));
