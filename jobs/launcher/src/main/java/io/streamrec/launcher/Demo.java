@@ -6,6 +6,7 @@ import io.streamrec.core.contract.Topics;
 import io.streamrec.datasets.OnlineRetailDataset;
 import io.streamrec.datasets.Purchase;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,22 +73,25 @@ public final class Demo {
   }
 
   private void waitUntilProcessed() throws Exception {
-    progress.step("Waiting for both jobs to process the replay (offsets commit on checkpoints)");
+    progress.step("Waiting for the jobs to process the replay (offsets commit on checkpoints)");
     String interactions = stack.jobConfig().topic(Topics.INTERACTIONS);
+    String itemsTopic = stack.jobConfig().topic(Topics.ITEMS);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     try (ConsumerLag lag = new ConsumerLag(stack.bootstrapServers())) {
       while (true) {
         long features = lag.lag(stack.jobConfig().groupId(FeatureJob.NAME), interactions);
         long serving = lag.lag(stack.jobConfig().groupId(ServingJob.NAME), interactions);
-        if (features == 0 && serving == 0) {
+        long index = lag.lag(stack.jobConfig().groupId(IndexJob.NAME), itemsTopic);
+        if (features == 0 && serving == 0 && index == 0) {
           break;
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "jobs did not catch up within 10 minutes (feature lag " + features + ", serving lag " + serving
-                  + "); see the web UI at " + stack.webUrl());
+                  + ", index lag " + index + "); see the web UI at " + stack.webUrl());
         }
-        progress.update(String.format("behind: feature job %,d, serving job %,d", features, serving));
+        progress.update(String.format("behind: feature job %,d, serving job %,d, index job %,d", features,
+            serving, index));
         Thread.sleep(500); // a console progress tick, not a test wait
       }
     }
@@ -138,16 +142,23 @@ public final class Demo {
   public static void report(Result result, OnlineRetailDataset data, Progress progress, int samples) {
     Map<String, io.streamrec.datasets.Item> items = data.itemsById();
     progress.line("");
-    progress.line("Sample responses (trending in the user's region, minus what they bought):");
+    progress.line("Sample responses. Each item says which retrieval sources proposed it (ann: the user tower's");
+    progress.line("nearest neighbours in the vector index; item2item: neighbours of the user's last items; trending:");
+    progress.line("the region's trending list; explore: the exploration slot) and its ranker score (GBDT, ONNX):");
     for (int i = 0; i < Math.min(samples, result.replies().size()); i++) {
       RecResponse r = result.replies().get(i).response();
-      progress.line(String.format("  request %s for user %s%s", r.requestId(), r.userId(),
+      progress.line(String.format("  request %s for user %s — retrieval %s, ranking %s%s", r.requestId(),
+          r.userId(), r.models() == null ? "-" : r.models().retrieval(),
+          r.models() == null ? "-" : r.models().ranking(),
           r.degraded() ? "  [degraded: " + r.reason() + "]" : ""));
       for (RecResponse.RecItem it : r.items().subList(0, Math.min(5, r.items().size()))) {
         var item = items.get(it.itemId());
-        progress.line(String.format("    %2d. %-8s %-40s decayed purchases %.2f  via %s", it.rank(), it.itemId(),
+        progress.line(String.format("    %2d. %-8s %-40s score %.3f  via %s", it.rank(), it.itemId(),
             item == null ? "?" : item.title(), it.score(), String.join(",", it.sources())));
       }
+      StringBuilder stages = new StringBuilder();
+      r.timingsMs().forEach((stage, ms) -> stages.append(String.format(" %s %.2f", stage, ms)));
+      progress.line("        stages (ms):" + stages);
     }
     Histogram h = result.latencyMicros();
     progress.line("");

@@ -405,8 +405,8 @@ public final class RecommendationPipeline {
         drops.put(r.wireName(), filtered.get(r));
       }
       return new PredictionLog(request.requestId, request.userId, now, response.models(), response.degraded(),
-          response.reason(), features.isEmpty() ? List.of() : RankerFeatures.NAMES, served, negatives, candidates,
-          drops, response.timingsMs());
+          response.reason(), features.isEmpty() ? List.of() : RankerFeatures.NAMES, served, negatives,
+          features.size(), candidates, drops, response.timingsMs());
     }
 
     /** Session items first (newest first), then the store's, without repeats; at most the tower's input length. */

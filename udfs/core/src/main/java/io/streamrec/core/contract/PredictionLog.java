@@ -12,6 +12,7 @@ import java.util.Map;
  * @param featureNames the ranker's feature order (from its manifest); every {@code features} array follows it
  * @param served the items in the response, best first, with their ranker features
  * @param negatives a sample of ranked candidates that were not served, with their features
+ * @param ranked how many candidates the ranker scored
  * @param candidates candidates proposed per source (before filters)
  * @param filtered candidates removed per filter reason
  */
@@ -25,6 +26,7 @@ public record PredictionLog(
     @JsonProperty("feature_names") List<String> featureNames,
     @JsonProperty("served") List<Entry> served,
     @JsonProperty("negatives") List<Entry> negatives,
+    @JsonProperty("ranked") int ranked,
     @JsonProperty("candidates") Map<String, Integer> candidates,
     @JsonProperty("filtered") Map<String, Integer> filtered,
     @JsonProperty("timings_ms") Map<String, Double> timingsMs) {

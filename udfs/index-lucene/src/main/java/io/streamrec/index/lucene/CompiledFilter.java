@@ -24,6 +24,12 @@ final class CompiledFilter {
   /** Disjoint terms whose postings cover every match, or null to scan all documents. */
   final List<Term> drivingTerms;
   final boolean matchesEverything;
+  /**
+   * True if a document taken from the driving postings needs no further check: the filter restricts nothing but
+   * the dimension the postings already select (the common "region only" case, scanned without touching the
+   * columns).
+   */
+  final boolean drivingTermsSuffice;
 
   CompiledFilter(SearchFilter f, LeafColumns.Dictionary dict) {
     inStockOnly = f.inStockOnly();
@@ -47,6 +53,8 @@ final class CompiledFilter {
       ords.forEach(o -> categories[o] = true);
     }
     matchesEverything = f.attributeFree() && excludes.isEmpty();
+    boolean noResidual = !inStockOnly && maxMinAge == Integer.MAX_VALUE && excludes.isEmpty();
+    drivingTermsSuffice = noResidual && (hasRegion ? categories == null : categories != null);
     if (hasRegion) {
       // An item either lists regions or is sold everywhere ("*"), never both: the two postings are disjoint.
       drivingTerms = region >= 0

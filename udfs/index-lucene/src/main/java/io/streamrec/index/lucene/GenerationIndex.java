@@ -350,8 +350,9 @@ final class GenerationIndex {
       if (docs == null) {
         continue;
       }
+      boolean check = !f.drivingTermsSuffice;
       for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-        if ((live == null || live.get(doc)) && f.accept(c, doc)) {
+        if ((live == null || live.get(doc)) && (!check || f.accept(c, doc))) {
           top.offer(c.dot(doc, q), leaf, doc);
         }
       }

@@ -100,7 +100,10 @@ class LuceneVectorIndexTest {
       load(index, items);
       for (SearchFilter f : List.of(SearchFilter.none(), SearchFilter.forViewer("DE", 30),
           SearchFilter.forViewer("UK", null).withCategories(Set.of("c1", "c2")),
-          SearchFilter.none().withExcludes(Set.of("it1", "it2")))) {
+          SearchFilter.none().withExcludes(Set.of("it1", "it2")),
+          new SearchFilter(false, "NL", Integer.MAX_VALUE, Set.of(), Set.of()), // region postings alone decide
+          new SearchFilter(false, null, Integer.MAX_VALUE, Set.of("c3", "c5"), Set.of()),
+          new SearchFilter(false, "XX", Integer.MAX_VALUE, Set.of(), Set.of()))) { // unknown: sold-everywhere only
         assertThat(recall(index, items, f, 20, 30)).as("recall under %s", f).isEqualTo(1.0);
       }
     }
