@@ -30,6 +30,7 @@ public final class ServingModels implements AutoCloseable {
   private final Map<String, UserTower> userTowers = new ConcurrentHashMap<>();
   private final AtomicReference<Ranker> ranker = new AtomicReference<>();
   private final ScheduledExecutorService poller;
+  private final java.util.concurrent.atomic.AtomicLong failedLoads = new java.util.concurrent.atomic.AtomicLong();
 
   public ServingModels(ModelRegistry registry, Duration poll) {
     this.registry = registry;
@@ -46,6 +47,11 @@ public final class ServingModels implements AutoCloseable {
   /** The user tower of {@code version}; loaded on first use. Throws if it cannot be loaded. */
   public UserTower userTower(String version) {
     return userTowers.computeIfAbsent(version, v -> UserTower.open(registry, v));
+  }
+
+  /** How many times a new current ranker could not be loaded (it is retried every poll). */
+  public long failedLoads() {
+    return failedLoads.get();
   }
 
   /** The current ranker, or null if none could be loaded. */
@@ -67,6 +73,7 @@ public final class ServingModels implements AutoCloseable {
         old.close(); // waits for inferences in flight on it
       }
     } catch (RuntimeException e) {
+      failedLoads.incrementAndGet();
       LOG.warn("cannot load the current ranker; keeping {}: {}",
           ranker.get() == null ? "none" : ranker.get().version(), e.toString());
     }
