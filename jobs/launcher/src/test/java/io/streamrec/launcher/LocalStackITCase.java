@@ -27,6 +27,8 @@ import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
+import io.streamrec.jobs.common.JobConfig;
+import org.apache.flink.core.execution.JobClient;
 import io.streamrec.onnx.ItemTower;
 import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
@@ -131,8 +133,11 @@ class LocalStackITCase {
   }
 
   @Test
-  void bothJobsRunAsSeparateFlinkJobs() throws Exception {
-    var jobs = new FlinkRestClient(stack.webUrl()).jobsOverview();
+  void theThreeJobsRunAsSeparateFlinkJobs() throws Exception {
+    // Only the stack's own jobs: other tests may add (and cancel) jobs of their own on the same cluster.
+    java.util.Set<String> ids = new HashSet<>();
+    stack.jobs().forEach(j -> ids.add(j.jobId()));
+    var jobs = new FlinkRestClient(stack.webUrl()).jobsOverview().stream().filter(j -> ids.contains(j.id())).toList();
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::name)
         .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME);
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
@@ -270,6 +275,31 @@ class LocalStackITCase {
     client.send(Topics.ITEMS, c, catalogItem(c, "candles", 0, false, now + 1));
     client.flush();
     askFreshUntil("stranger", region, 50, r -> itemIds(r).contains(b) && !itemIds(r).contains(c));
+  }
+
+  @Test
+  void withItsFeatureStoreDownServingStillAnswersDegradedWithTheReason() throws Exception {
+    // A second serving job on its own topics, whose feature store refuses every call.
+    String prefix = unique("storedown") + ".";
+    TopicAdmin.createAll(stack.bootstrapServers(), prefix);
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", stack.bootstrapServers(), "--topic-prefix", prefix,
+        "--feature-store", "unavailable://down", "--model-dir", BuildInfo.load().modelDir().toString());
+    JobClient job = ServingJob.withKafka(config)
+        .executeAsync(((MiniClusterRuntime) stack.cluster()).environment());
+    try (RecClient down = new RecClient(stack.bootstrapServers(), prefix)) {
+      RecRequest r = RecRequest.of(unique("r"), unique("u"), System.currentTimeMillis(), 10);
+      r.region = "United Kingdom";
+      r.deadlineMs = 2_000;
+      CompletableFuture<RecClient.Reply> reply = down.request(r);
+      down.flush();
+      RecResponse response = reply.get(90, TimeUnit.SECONDS).response();
+      assertThat(response.requestId()).isEqualTo(r.requestId);
+      assertThat(response.error()).isNull();
+      assertThat(response.degraded()).isTrue();
+      assertThat(response.reason()).contains("feature store").contains("connection refused");
+    } finally {
+      job.cancel().get();
+    }
   }
 
   @Test
