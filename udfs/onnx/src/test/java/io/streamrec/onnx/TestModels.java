@@ -29,14 +29,7 @@ final class TestModels {
    * holds {@code two-tower-item/CURRENT}.
    */
   static Path modelArtifacts() {
-    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("model-artifacts");
-      if (Files.isRegularFile(candidate.resolve(ModelRegistry.TWO_TOWER_ITEM).resolve(ModelRegistry.CURRENT))) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no model-artifacts/two-tower-item/CURRENT above " + start);
+    return ModelRegistry.findAbove(Path.of(System.getProperty("user.dir"))).root();
   }
 
   /** The committed models. */

@@ -31,7 +31,6 @@ import io.streamrec.core.store.WriteOutcome;
 import io.streamrec.index.lucene.LuceneIndexSettings;
 import io.streamrec.index.lucene.LuceneVectorIndex;
 import io.streamrec.onnx.ItemTower;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,14 +57,7 @@ class RecommendationPipelineTest {
   private static List<Item> catalog;
 
   static Path repoModels() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      if (Files.isRegularFile(dir.resolve("model-artifacts/two-tower-item/CURRENT"))) {
-        return dir.resolve("model-artifacts");
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("model-artifacts not found");
+    return ModelRegistry.findAbove(Path.of("")).root();
   }
 
   private static Item item(int i) {

@@ -3,6 +3,7 @@ package io.streamrec.jobs.index;
 import io.streamrec.core.contract.Item;
 import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.contract.Json;
+import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.jobs.common.RawRecord;
 import io.streamrec.jobs.common.StreamInput;
@@ -134,16 +135,7 @@ final class TestItems {
 
   /** The repository's model-artifacts directory (walking up from the working directory). */
   static Path repoModels() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("model-artifacts");
-      if (Files.isRegularFile(candidate.resolve("two-tower-item").resolve("CURRENT"))) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("model-artifacts/two-tower-item/CURRENT not found above "
-        + Path.of("").toAbsolutePath());
+    return ModelRegistry.findAbove(Path.of("")).root();
   }
 
   /** A private registry holding the committed item tower as {@code version}, made current. */

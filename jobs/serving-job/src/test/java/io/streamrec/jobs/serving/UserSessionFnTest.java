@@ -28,7 +28,6 @@ import io.streamrec.index.lucene.LuceneVectorIndex;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.onnx.ItemTower;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,14 +49,7 @@ class UserSessionFnTest {
   private RecordingContext ctx;
 
   static Path repoModels() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      if (Files.isRegularFile(dir.resolve("model-artifacts/two-tower-item/CURRENT"))) {
-        return dir.resolve("model-artifacts");
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("model-artifacts not found");
+    return ModelRegistry.findAbove(Path.of("")).root();
   }
 
   private static Item item(int i) {

@@ -27,6 +27,21 @@ public final class ModelRegistry {
     return root;
   }
 
+  /**
+   * The repository's registry for tools and tests run from a source checkout: the first {@code model-artifacts}
+   * directory holding {@code two-tower-item/CURRENT} at or above {@code start}.
+   */
+  public static ModelRegistry findAbove(Path start) {
+    for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("model-artifacts");
+      if (Files.isRegularFile(candidate.resolve(TWO_TOWER_ITEM).resolve(CURRENT))) {
+        return new ModelRegistry(candidate);
+      }
+    }
+    throw new IllegalStateException("no model-artifacts/" + TWO_TOWER_ITEM + "/" + CURRENT + " at or above "
+        + start.toAbsolutePath());
+  }
+
   /** The version CURRENT points at. */
   public String currentVersion(String model) {
     Path pointer = root.resolve(model).resolve(CURRENT);
