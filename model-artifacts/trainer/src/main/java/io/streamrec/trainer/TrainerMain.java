@@ -7,12 +7,12 @@ import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.core.model.RankerFeatures;
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.datasets.OnlineRetailDataset;
+import io.streamrec.datasets.eval.Baselines;
+import io.streamrec.datasets.eval.Evaluator;
+import io.streamrec.datasets.eval.InteractionLog;
+import io.streamrec.datasets.eval.Replays;
+import io.streamrec.datasets.eval.TemporalSplit;
 import io.streamrec.onnx.OnnxModels;
-import io.streamrec.trainer.eval.Baselines;
-import io.streamrec.trainer.eval.Evaluator;
-import io.streamrec.trainer.eval.InteractionLog;
-import io.streamrec.trainer.eval.Replays;
-import io.streamrec.trainer.eval.TemporalSplit;
 import io.streamrec.trainer.ranker.RankedRecommender;
 import io.streamrec.trainer.ranker.RankerTrainer;
 import io.streamrec.trainer.twotower.TwoTowerConfig;
@@ -22,9 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code streamrec-trainer}: trains the models from an interaction log and evaluates them offline. */
 @Command(name = "streamrec-trainer", mixinStandardHelpOptions = true,

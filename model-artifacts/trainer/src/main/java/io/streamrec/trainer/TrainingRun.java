@@ -4,8 +4,8 @@ import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.core.model.RankerFeatures;
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.core.model.TwoTowerWeights;
-import io.streamrec.trainer.eval.InteractionLog;
-import io.streamrec.trainer.eval.TemporalSplit;
+import io.streamrec.datasets.eval.InteractionLog;
+import io.streamrec.datasets.eval.TemporalSplit;
 import io.streamrec.trainer.onnx.TwoTowerOnnx;
 import io.streamrec.trainer.onnx.XgboostOnnx;
 import io.streamrec.trainer.ranker.RankerPipeline;
@@ -72,7 +72,7 @@ public final class TrainingRun {
         towersA.epochsCompleted(), TwoTowerTrainer.RECALL_K, towersA.recallAt10(), towersA.popularityRecallAt10(),
         towersA.examplesPerSecond());
 
-    Function<List<InteractionLog.Event>, io.streamrec.trainer.ranker.CandidateSource> retrievalA =
+    Function<List<InteractionLog.Event>, io.streamrec.datasets.eval.CandidateSource> retrievalA =
         events -> TwoTowerSource.fromWeights(towersA.weights(), log.catalog().values(),
             TwoTowerData.Histories.of(events), log.userRegions());
     RankerTrainer.Result ranker =

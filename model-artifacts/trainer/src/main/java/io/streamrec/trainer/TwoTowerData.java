@@ -1,7 +1,7 @@
 package io.streamrec.trainer;
 
 import io.streamrec.core.model.TwoTowerInputs;
-import io.streamrec.trainer.eval.InteractionLog;
+import io.streamrec.datasets.eval.InteractionLog;
 import io.streamrec.trainer.twotower.TwoTowerExample;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.streamrec.trainer;
 
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.core.model.TwoTowerWeights;
-import io.streamrec.trainer.eval.Recommender;
-import io.streamrec.trainer.ranker.CandidateSource;
+import io.streamrec.datasets.eval.CandidateSource;
+import io.streamrec.datasets.eval.Recommender;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

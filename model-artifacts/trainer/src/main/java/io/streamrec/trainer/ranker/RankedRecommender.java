@@ -2,7 +2,8 @@ package io.streamrec.trainer.ranker;
 
 import io.streamrec.core.features.FeatureReplay;
 import io.streamrec.core.model.RankerFeatures;
-import io.streamrec.trainer.eval.Recommender;
+import io.streamrec.datasets.eval.CandidateSource;
+import io.streamrec.datasets.eval.Recommender;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.streamrec.trainer.ranker;
 import io.streamrec.core.features.FeatureReplay;
 import io.streamrec.core.features.ItemFeatureView;
 import io.streamrec.core.model.RankerFeatures;
+import io.streamrec.datasets.eval.CandidateSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,10 @@
 package io.streamrec.trainer.ranker;
 
 import io.streamrec.core.features.FeatureReplay;
-import io.streamrec.trainer.eval.InteractionLog;
-import io.streamrec.trainer.eval.Replays;
-import io.streamrec.trainer.eval.TemporalSplit;
+import io.streamrec.datasets.eval.CandidateSource;
+import io.streamrec.datasets.eval.InteractionLog;
+import io.streamrec.datasets.eval.Replays;
+import io.streamrec.datasets.eval.TemporalSplit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

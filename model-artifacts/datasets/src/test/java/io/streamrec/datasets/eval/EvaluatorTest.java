@@ -1,4 +1,4 @@
-package io.streamrec.trainer.eval;
+package io.streamrec.datasets.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

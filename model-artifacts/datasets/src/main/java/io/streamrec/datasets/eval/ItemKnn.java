@@ -1,6 +1,5 @@
-package io.streamrec.trainer.eval;
+package io.streamrec.datasets.eval;
 
-import io.streamrec.trainer.ranker.CandidateSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.streamrec.trainer.eval;
+package io.streamrec.datasets.eval;
 
 import io.streamrec.core.model.TwoTowerInputs;
 import io.streamrec.datasets.OnlineRetailDataset;

@@ -1,4 +1,4 @@
-package io.streamrec.trainer.ranker;
+package io.streamrec.datasets.eval;
 
 import java.util.List;
 import java.util.Set;
