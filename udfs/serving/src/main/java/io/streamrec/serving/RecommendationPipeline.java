@@ -235,7 +235,7 @@ public final class RecommendationPipeline {
       } catch (RuntimeException e) {
         reasons.add("vector index unavailable: " + rootMessage(e));
       }
-      float[] userVector = null;
+      float[] userVector = null; // set below when the user has recent items
       if (generation.isPresent() && !recent.isEmpty() && !deadline.expired()) {
         try {
           UserTower tower = models.userTower(generation.get().modelVersion());
@@ -321,6 +321,9 @@ public final class RecommendationPipeline {
         reasons.add("deadline exceeded before ranking: served in retrieval order");
       } else {
         int n = Math.min(settings.rankTopN(), ranked.size());
+        if (userVector != null) {
+          twoTowerScores(ranked.subList(0, n), items, userVector, generation.get().modelVersion());
+        }
         int width = RankerFeatures.SIZE;
         float[] rows = new float[n * width];
         RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
@@ -407,6 +410,39 @@ public final class RecommendationPipeline {
       return new PredictionLog(request.requestId, request.userId, now, response.models(), response.degraded(),
           response.reason(), features.isEmpty() ? List.of() : RankerFeatures.NAMES, served, negatives,
           features.size(), candidates, drops, response.timingsMs());
+    }
+
+    /**
+     * The ranker was trained with the two-tower score of every candidate; the ANN source gives it for its own
+     * candidates, the item tower (same version as the user tower) gives it for the others, from their catalog
+     * records: one batched inference.
+     */
+    private void twoTowerScores(List<Candidate> candidates, Map<String, ItemFeatureView> items, float[] userVector,
+        String version) {
+      List<Candidate> missing = new ArrayList<>();
+      List<TwoTowerInputs.ItemInput> inputs = new ArrayList<>();
+      for (Candidate c : candidates) {
+        ItemFeatureView v = items.get(c.itemId());
+        if (Double.isNaN(c.annScore()) && v != null) {
+          missing.add(c);
+          inputs.add(new TwoTowerInputs.ItemInput(c.itemId(), v.title(), v.category(), v.price()));
+        }
+      }
+      if (inputs.isEmpty()) {
+        return;
+      }
+      try {
+        float[][] vectors = models.itemTower(version).embed(inputs);
+        for (int i = 0; i < vectors.length; i++) {
+          float dot = 0;
+          for (int d = 0; d < userVector.length; d++) {
+            dot += userVector[d] * vectors[i][d];
+          }
+          missing.get(i).setTwoTowerScore(dot);
+        }
+      } catch (RuntimeException e) {
+        reasons.add("item tower " + version + " failed: " + rootMessage(e)); // those candidates rank without it
+      }
     }
 
     /** Session items first (newest first), then the store's, without repeats; at most the tower's input length. */

@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import io.streamrec.core.model.ModelRegistry;
+import io.streamrec.onnx.ItemTower;
 import io.streamrec.onnx.Ranker;
 import io.streamrec.onnx.UserTower;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class ServingModels implements AutoCloseable {
 
   private final ModelRegistry registry;
   private final Map<String, UserTower> userTowers = new ConcurrentHashMap<>();
+  private final Map<String, ItemTower> itemTowers = new ConcurrentHashMap<>();
   private final AtomicReference<Ranker> ranker = new AtomicReference<>();
   private final ScheduledExecutorService poller;
   private final java.util.concurrent.atomic.AtomicLong failedLoads = new java.util.concurrent.atomic.AtomicLong();
@@ -52,6 +54,14 @@ public final class ServingModels implements AutoCloseable {
   /** How many times a new current ranker could not be loaded (it is retried every poll). */
   public long failedLoads() {
     return failedLoads.get();
+  }
+
+  /**
+   * The item tower of {@code version}; loaded on first use. Serving runs it for candidates that the ANN source did
+   * not propose, so that the ranker sees a two-tower score for every candidate, as in training.
+   */
+  public ItemTower itemTower(String version) {
+    return itemTowers.computeIfAbsent(version, v -> ItemTower.open(registry, v));
   }
 
   /** The current ranker, or null if none could be loaded. */
@@ -88,5 +98,7 @@ public final class ServingModels implements AutoCloseable {
     }
     userTowers.values().forEach(UserTower::close);
     userTowers.clear();
+    itemTowers.values().forEach(ItemTower::close);
+    itemTowers.clear();
   }
 }

@@ -176,6 +176,10 @@ class RecommendationPipelineTest {
     assertThat(o.log().featureNames()).isEqualTo(RankerFeatures.NAMES);
     assertThat(o.log().served()).hasSize(20).allSatisfy(e -> assertThat(e.features()).hasSize(RankerFeatures.SIZE));
     assertThat(o.log().negatives()).isNotEmpty();
+    // Every ranked candidate has its two-tower score (retrieval_score), whichever source proposed it, as the
+    // ranker saw in training.
+    assertThat(o.log().served()).allSatisfy(e -> assertThat(e.features()[0]).as(e.itemId()).isNotNaN());
+    assertThat(o.log().served()).anySatisfy(e -> assertThat(e.sources()).doesNotContain("ann"));
     // Served items passed the catalog filters.
     assertThat(ids(r)).allSatisfy(id -> {
       Item it = byId(id);

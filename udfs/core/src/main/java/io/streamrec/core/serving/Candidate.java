@@ -43,12 +43,20 @@ public final class Candidate {
     mergedScore += s;
   }
 
-  /** Inner product of user and item vector, or NaN when the ANN source did not propose the item. */
+  /**
+   * Inner product of user and item vector (the two-tower score): from the ANN source for its candidates, set by
+   * serving for the others; NaN when unknown (e.g. a user with no recent items has no user vector).
+   */
   public double annScore() {
     return annScore;
   }
 
   void annScore(double s) {
+    annScore = s;
+  }
+
+  /** Sets the two-tower score of a candidate the ANN source did not propose. */
+  public void setTwoTowerScore(double s) {
     annScore = s;
   }
 

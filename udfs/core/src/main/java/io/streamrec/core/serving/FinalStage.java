@@ -29,7 +29,7 @@ public final class FinalStage {
     }
 
     public static Settings defaults() {
-      return new Settings(3, 0.2, 4);
+      return new Settings(5, 0.2, 4);
     }
   }
 
