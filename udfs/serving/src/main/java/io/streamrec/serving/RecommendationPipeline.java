@@ -79,14 +79,16 @@ public final class RecommendationPipeline {
    * @param itemToItemSeeds how many of the latest items seed item-to-item retrieval
    * @param itemToItemK neighbours per seed
    * @param trendingK items taken from the trending lists
+   * @param freshK items taken from the newest-items lists (item cold start)
    * @param maxCandidates candidates kept after merging
    * @param rankTopN candidates the ranker scores (the best by merged retrieval score)
    * @param loggedNegatives ranked but unserved candidates logged with their features
    */
-  public record Settings(int annK, int itemToItemSeeds, int itemToItemK, int trendingK, int maxCandidates,
-      int rankTopN, CandidateMerger.Weights weights, FinalStage.Settings finalStage, int loggedNegatives) {
+  public record Settings(int annK, int itemToItemSeeds, int itemToItemK, int trendingK, int freshK,
+      int maxCandidates, int rankTopN, CandidateMerger.Weights weights, FinalStage.Settings finalStage,
+      int loggedNegatives) {
     public static Settings defaults() {
-      return new Settings(200, 3, 50, 100, 400, 300, CandidateMerger.Weights.defaults(),
+      return new Settings(200, 3, 50, 100, 50, 400, 300, CandidateMerger.Weights.defaults(),
           FinalStage.Settings.defaults(), 20);
     }
   }
@@ -195,17 +197,18 @@ public final class RecommendationPipeline {
     }
 
     Outcome execute() {
-      // ---- 1. user features + trending lists, one round trip
+      // ---- 1. user features, trending and newest-items lists: one round trip
       String region = request.region != null ? request.region : session.region();
       FeatureKey userKey = new FeatureKey(StoreLayout.UserBins.SET, request.userId);
       FeatureKey globalKey = TrendingFeatures.key(StoreLayout.GLOBAL_REGION);
-      List<FeatureKey> keys = new ArrayList<>(List.of(userKey, globalKey));
+      List<FeatureKey> keys = new ArrayList<>(List.of(userKey, globalKey,
+          TrendingFeatures.freshKey(StoreLayout.GLOBAL_REGION)));
       Map<FeatureKey, FeatureRecord> records = Map.of();
       boolean storeUp = true;
       try {
-        FeatureKey regionKey = region == null ? null : TrendingFeatures.key(region);
-        if (regionKey != null && !regionKey.equals(globalKey)) {
-          keys.add(regionKey);
+        if (region != null && !region.equals(StoreLayout.GLOBAL_REGION)) {
+          keys.add(TrendingFeatures.key(region));
+          keys.add(TrendingFeatures.freshKey(region));
         }
         records = await(store.readAll(keys), "feature store");
       } catch (Unavailable e) {
@@ -272,7 +275,8 @@ public final class RecommendationPipeline {
           reasons.add(e.getMessage());
         }
       }
-      lists.put(RetrievalSource.TRENDING, trending(records, region, globalKey));
+      lists.put(RetrievalSource.TRENDING, boards(records, TrendingFeatures::key, region, settings.trendingK()));
+      lists.put(RetrievalSource.FRESH, boards(records, TrendingFeatures::freshKey, region, settings.freshK()));
       lists.forEach((s, l) -> perSource.put(s, l.size()));
       mark("retrieval");
 
@@ -455,15 +459,16 @@ public final class RecommendationPipeline {
       return list.size() > TwoTowerInputs.MAX_RECENT ? list.subList(0, TwoTowerInputs.MAX_RECENT) : list;
     }
 
-    private List<CandidateMerger.Proposal> trending(Map<FeatureKey, FeatureRecord> records, String region,
-        FeatureKey globalKey) {
+    /** A board kind (trending, newest) for the region, then globally, without repeats, at most {@code max}. */
+    private List<CandidateMerger.Proposal> boards(Map<FeatureKey, FeatureRecord> records,
+        java.util.function.Function<String, FeatureKey> keyOf, String region, int max) {
       List<CandidateMerger.Proposal> out = new ArrayList<>();
       Set<String> taken = new HashSet<>();
       List<FeatureKey> order = new ArrayList<>();
       if (region != null) {
-        order.add(TrendingFeatures.key(region));
+        order.add(keyOf.apply(region));
       }
-      order.add(globalKey);
+      order.add(keyOf.apply(StoreLayout.GLOBAL_REGION));
       for (FeatureKey key : order) {
         FeatureRecord r = records.get(key);
         if (r == null) {
@@ -471,14 +476,14 @@ public final class RecommendationPipeline {
         }
         try {
           TrendingFeatures.TrendingList list = TrendingFeatures.TrendingList.fromRecord(key.id(), r);
-          for (int i = 0; i < list.items().size() && out.size() < settings.trendingK(); i++) {
+          for (int i = 0; i < list.items().size() && out.size() < max; i++) {
             String item = list.items().get(i);
             if (taken.add(item)) {
               out.add(new CandidateMerger.Proposal(item, list.countAt(i, now)));
             }
           }
         } catch (RuntimeException corrupt) {
-          reasons.add("unreadable trending record " + key + ": " + rootMessage(corrupt));
+          reasons.add("unreadable list " + key + ": " + rootMessage(corrupt));
         }
       }
       return out;

@@ -113,6 +113,13 @@ class RecommendationPipelineTest {
       board.offer("item-" + top.get(rank), decay.add(ExponentialDecay.empty(), 100 - rank, NOW));
     }
     store.upsert(TrendingFeatures.key(StoreLayout.GLOBAL_REGION), trending.toBins(board, NOW), 1, Duration.ZERO);
+    // The newest items: 390..399, listed in the last hours.
+    TrendingFeatures fresh = TrendingFeatures.fresh();
+    TopNBoard newest = new TopNBoard(50);
+    for (int i = 390; i < 400; i++) {
+      newest.offer("item-" + i, fresh.decay().add(ExponentialDecay.empty(), 1, NOW - (400 - i) * 3_600_000L));
+    }
+    store.upsert(TrendingFeatures.freshKey(StoreLayout.GLOBAL_REGION), fresh.toBins(newest, NOW), 1, Duration.ZERO);
     user("minor", 15, "United Kingdom");
     user("adult", 40, "United Kingdom");
   }
@@ -219,6 +226,20 @@ class RecommendationPipelineTest {
     assertThat(r.items()).isNotEmpty().allSatisfy(i -> assertThat(i.sources()).contains("trending"));
     // Unknown age: only unrestricted items.
     assertThat(ids(r)).allSatisfy(id -> assertThat(byId(id).minAge).isZero());
+  }
+
+  @Test
+  void newItemsAreProposedAndTheExplorationSlotShowsOne() {
+    RecommendationPipeline.Settings always = RecommendationPipeline.Settings.defaults();
+    always = new RecommendationPipeline.Settings(always.annK(), always.itemToItemSeeds(), always.itemToItemK(),
+        always.trendingK(), always.freshK(), always.maxCandidates(), always.rankTopN(), always.weights(),
+        new io.streamrec.core.serving.FinalStage.Settings(5, 1.0, 2), always.loggedNegatives());
+    RecommendationPipeline.Outcome o = new RecommendationPipeline(store, index, models, always, Runnable::run)
+        .run(request("adult", 10), session("item-10"), Deadline.startingNow(10_000));
+    assertThat(o.candidates().get(io.streamrec.core.serving.RetrievalSource.FRESH)).isEqualTo(10);
+    RecResponse.RecItem explored = o.response().items().get(2);
+    assertThat(explored.sources()).contains("fresh", "explore");
+    assertThat(Integer.parseInt(explored.itemId().substring(5))).isBetween(390, 399);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.streamrec.jobs.feature;
 import io.streamrec.core.contract.Contracts;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.StoreLayout;
 import io.streamrec.core.contract.Topics;
 import io.streamrec.core.contract.User;
 import io.streamrec.core.features.EnrichedInteraction;
@@ -71,14 +72,18 @@ public final class FeatureJob {
   private final TrendingFeatures trending;
 
   /** Where features go: one sink per kind of record, so tests can replace any of them. */
-  public record Sinks(Sink<UserFeatureState> users, Sink<ItemFeatureState> items, Sink<TrendingUpdate> trending) {
+  public record Sinks(Sink<UserFeatureState> users, Sink<ItemFeatureState> items, Sink<TrendingUpdate> trending,
+      Sink<TrendingUpdate> fresh) {
 
     /** The production sinks: the configured feature store, batched and asynchronous. */
     public static Sinks featureStore(JobConfig config, TrendingFeatures trending) {
       return new Sinks(
           FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Users()).build(),
           FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Items()).build(),
-          FeatureStoreSink.builder(config.featureStore(), new StoreWrites.Trending(trending)).build());
+          FeatureStoreSink.builder(config.featureStore(),
+              new StoreWrites.Trending(trending, StoreLayout.Trending.SET)).build(),
+          FeatureStoreSink.builder(config.featureStore(),
+              new StoreWrites.Trending(TrendingFeatures.fresh(), StoreLayout.Fresh.SET)).build());
     }
   }
 
@@ -158,6 +163,13 @@ public final class FeatureJob {
         .process(new UserFeaturesFn(flushMs, ttl(settings.userStateTtl())))
         .name("user features").uid("user-features")
         .sinkTo(sinks.users()).name("feature store: users").uid("store-users");
+
+    // The newest items per region (item cold start): each item enters its regions' boards once, when first listed.
+    enriched.getSideOutput(ItemFeaturesFn.NEW_ITEMS)
+        .keyBy(e -> e.region)
+        .process(new TrendingByRegion(TrendingFeatures.fresh(), Time.days(30), flushMs))
+        .name("new items by region").uid("fresh-by-region")
+        .sinkTo(sinks.fresh()).name("feature store: new items").uid("store-fresh");
 
     // From the de-duplicated stream, so a re-sent purchase does not count twice in trending either.
     enriched

@@ -33,6 +33,9 @@ public final class ItemFeaturesFn
   /** Item states to write to the store. */
   public static final OutputTag<ItemFeatureState> ITEM_STATES =
       new OutputTag<>("item-states", TypeInformation.of(ItemFeatureState.class));
+  /** An item's first appearance in the catalog, once per region it is sold in and once globally. */
+  public static final OutputTag<RegionEvent> NEW_ITEMS =
+      new OutputTag<>("new-items", TypeInformation.of(RegionEvent.class));
 
   private final long flushIntervalMs;
   private final Time stateTtl;
@@ -79,8 +82,18 @@ public final class ItemFeaturesFn
   @Override
   public void processElement1(Item item, Context ctx, Collector<EnrichedInteraction> out) throws Exception {
     ItemFeatureState s = current(item.itemId);
+    boolean listed = s.view(item.ts).inCatalog();
     if (s.applyCatalog(item)) {
       catalogUpdates.inc();
+      if (!listed && item.op == io.streamrec.core.contract.ItemOp.UPSERT) {
+        ctx.output(NEW_ITEMS, RegionEvent.of(io.streamrec.core.contract.StoreLayout.GLOBAL_REGION, item.itemId, 1,
+            item.ts));
+        if (item.regions != null) {
+          for (String region : item.regions) {
+            ctx.output(NEW_ITEMS, RegionEvent.of(region, item.itemId, 1, item.ts));
+          }
+        }
+      }
     } else {
       staleCatalog.inc();
     }

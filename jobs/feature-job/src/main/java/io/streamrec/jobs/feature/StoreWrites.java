@@ -50,14 +50,17 @@ final class StoreWrites {
   static final class Trending implements ElementConverter<TrendingUpdate, FeatureWrite> {
     private static final long serialVersionUID = 1L;
     private final TrendingFeatures trending;
+    private final String set;
 
-    Trending(TrendingFeatures trending) {
+    /** Boards of {@code set}: {@link StoreLayout.Trending#SET} or {@link StoreLayout.Fresh#SET}. */
+    Trending(TrendingFeatures trending, String set) {
       this.trending = trending;
+      this.set = set;
     }
 
     @Override
     public FeatureWrite apply(TrendingUpdate u, SinkWriter.Context context) {
-      return FeatureWrite.upsert(TrendingFeatures.key(u.region), trending.toBins(u.board, u.updatedAt), u.version,
+      return FeatureWrite.upsert(new FeatureKey(set, u.region), trending.toBins(u.board, u.updatedAt), u.version,
           Duration.ZERO);
     }
   }

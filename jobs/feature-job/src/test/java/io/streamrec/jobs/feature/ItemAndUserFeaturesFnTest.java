@@ -87,6 +87,28 @@ class ItemAndUserFeaturesFnTest {
   }
 
   @Test
+  void anItemsFirstListingIsAnnouncedOncePerRegionAndGlobally() throws Exception {
+    var h = items(FLUSH_MS);
+    Item lamp = item("i1", "lamps", 20, T0);
+    lamp.regions = new String[] {"UK", "FR"};
+    h.processElement1(lamp, T0);
+    Item soldOut = item("i1", "lamps", 20, T0 + MIN);
+    soldOut.regions = new String[] {"UK", "FR"};
+    soldOut.inStock = false;
+    h.processElement1(soldOut, T0 + MIN); // a change, not a new listing
+    h.processElement1(item("i2", "mugs", 3, T0 + MIN), T0 + MIN);
+
+    List<RegionEvent> announced = new java.util.ArrayList<>();
+    var side = h.getSideOutput(ItemFeaturesFn.NEW_ITEMS);
+    if (side != null) {
+      side.forEach(r -> announced.add(r.getValue()));
+    }
+    assertThat(announced).extracting(e -> e.region + "/" + e.itemId)
+        .containsExactly("_global/i1", "UK/i1", "FR/i1", "_global/i2");
+    assertThat(announced.get(0).ts).isEqualTo(T0);
+  }
+
+  @Test
   void writesAreCoalescedToOnePerFlushIntervalPerKey() throws Exception {
     var h = items(FLUSH_MS);
     h.setProcessingTime(1_000);

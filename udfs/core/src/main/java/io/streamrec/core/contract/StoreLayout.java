@@ -29,6 +29,17 @@ public final class StoreLayout {
     private Trending() {}
   }
 
+  /**
+   * The newest catalog items per region (item cold start), written by the feature job; key = region id, or
+   * {@link #GLOBAL_REGION}. Same bins as {@link Trending}: each item entered once, when it first appeared in the
+   * catalog, so the decayed score orders the board newest first.
+   */
+  public static final class Fresh {
+    public static final String SET = "fresh";
+
+    private Fresh() {}
+  }
+
   /** Per-user features, written by the feature job's user operator; key = user_id. See UserFeatureState. */
   public static final class UserBins {
     public static final String SET = "user";

@@ -59,6 +59,19 @@ public final class TrendingFeatures implements Serializable {
     return new FeatureKey(StoreLayout.Trending.SET, region);
   }
 
+  /** The store key of a region's newest-items board ({@link StoreLayout.Fresh}). */
+  public static FeatureKey freshKey(String region) {
+    return new FeatureKey(StoreLayout.Fresh.SET, region);
+  }
+
+  /**
+   * The newest-items board: one event per item at its first catalog appearance; a 3-day half-life makes the board's
+   * decayed score read as "how new" (1 = just listed).
+   */
+  public static TrendingFeatures fresh() {
+    return new TrendingFeatures(3L * 24 * 3600 * 1000, 200);
+  }
+
   /** The store bins of one region's board. */
   public Map<String, Object> toBins(TopNBoard board, long updatedAt) {
     Map<String, Object> bins = new HashMap<>();
