@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pool is sized to the machine, not to the number of slots.
  *
  * <p>The pool has one thread per core and a bounded queue; a request that finds it full is rejected at once and
- * answered by the function's fallback (degraded), so overload never grows an unbounded backlog.
+ * answered by the function's fallback (degraded, no models, on the task thread), so the pool never holds more than
+ * its queue. Requests beyond what the job can answer at all wait in Kafka (consumer lag) — the serving benchmark
+ * measures where that starts (docs/benchmarks.md).
  */
 final class ServingResources {
   private static final Map<ServingSpec, ServingResources> SHARED = new ConcurrentHashMap<>();
