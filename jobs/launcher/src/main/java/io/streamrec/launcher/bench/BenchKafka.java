@@ -118,42 +118,105 @@ final class BenchKafka {
    */
   static LiveSent sendLive(String bootstrapServers, SyntheticEvents gen, OpenLoopSchedule schedule,
       long wallAtStartMs, FreshnessProbe probe, int sampleEvery) {
-    AtomicLong failures = new AtomicLong();
-    AtomicReference<Exception> firstFailure = new AtomicReference<>();
     Iterator<Interaction> events = gen.interactions();
-    long sent = 0;
-    long sampled = 0;
-    long maxBehind = 0;
+    long[] sampled = {0};
+    LiveSent sent = sendOpenLoop(bootstrapServers, Topics.INTERACTIONS, schedule, wallAtStartMs,
+        (k, tsMs, intendedNanos) -> {
+          Interaction i = events.next();
+          i.ts = tsMs;
+          if (k % sampleEvery == 0) {
+            probe.expect(i.userId, i.eventId, intendedNanos);
+            sampled[0]++;
+          }
+          return new LiveRecord(i.userId, Json.write(i));
+        });
+    return new LiveSent(sent.events(), sent.seconds(), sent.maxBehindMs(), sampled[0]);
+  }
+
+  /** One record of a live load: its key and its contract JSON. */
+  record LiveRecord(String key, byte[] value) {}
+
+  /** The records of a live load, made when they are due (so a probe can register a sample just before its send). */
+  @FunctionalInterface
+  interface LiveLoad {
+    /**
+     * Event {@code k} (0-based), intended to be sent at {@code intendedNanos} ({@link System#nanoTime}), which is
+     * {@code tsMs} on the wall clock (epoch ms): the event time to stamp it with.
+     */
+    LiveRecord event(long k, long tsMs, long intendedNanos);
+  }
+
+  /**
+   * Sends {@code load}'s events to {@code topic} open-loop on {@code schedule}: event {@code k} at its intended time;
+   * a sender that falls behind sends the overdue events at once (see {@link OpenLoopSchedule}). Waits until the
+   * broker has acknowledged everything. The result's {@code sampled} is 0: the load knows what it sampled.
+   *
+   * @param wallAtStartMs the wall-clock time (epoch ms) that corresponds to {@code schedule.startNanos()}
+   */
+  static LiveSent sendOpenLoop(String bootstrapServers, TopicSpec topic, OpenLoopSchedule schedule,
+      long wallAtStartMs, LiveLoad load) {
     // A service's producer: short linger, so the producer adds at most a few ms to freshness.
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, Map.of(
         ProducerConfig.LINGER_MS_CONFIG, "5",
         ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024)))) {
-      while (sent < schedule.total()) {
-        long now = System.nanoTime();
-        long due = schedule.dueBy(now);
-        if (due <= sent) {
-          LockSupport.parkNanos(Math.min(schedule.intendedNanos(sent) - now, TimeUnit.MILLISECONDS.toNanos(1)));
-          continue;
-        }
-        for (; sent < due; sent++) {
-          long intended = schedule.intendedNanos(sent);
-          Interaction i = events.next();
-          i.ts = wallAtStartMs + (intended - schedule.startNanos()) / 1_000_000;
-          if (sent % sampleEvery == 0) {
-            probe.expect(i.userId, i.eventId, intended);
-            sampled++;
-          }
-          send(producer, Topics.INTERACTIONS, i.userId, Json.write(i), failures, firstFailure);
-        }
-        maxBehind = Math.max(maxBehind, System.nanoTime() - schedule.intendedNanos(due - 1));
-      }
-      producer.flush();
+      return sendOpenLoop(producer, topic, schedule, wallAtStartMs, load);
     }
+  }
+
+  /**
+   * As {@link #sendOpenLoop(String, TopicSpec, OpenLoopSchedule, long, LiveLoad)}, on a producer the caller owns
+   * (and keeps open: a producer made per load would fetch its metadata, and delay, on the load's first send). Waits
+   * until the broker has acknowledged everything sent.
+   */
+  static LiveSent sendOpenLoop(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, OpenLoopSchedule schedule,
+      long wallAtStartMs, LiveLoad load) {
+    AtomicLong failures = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    long sent = 0;
+    long maxBehind = 0;
+    while (sent < schedule.total()) {
+      long now = System.nanoTime();
+      long due = schedule.dueBy(now);
+      if (due <= sent) {
+        LockSupport.parkNanos(Math.min(schedule.intendedNanos(sent) - now, TimeUnit.MILLISECONDS.toNanos(1)));
+        continue;
+      }
+      for (; sent < due; sent++) {
+        long intended = schedule.intendedNanos(sent);
+        LiveRecord r = load.event(sent, wallAtStartMs + (intended - schedule.startNanos()) / 1_000_000, intended);
+        send(producer, topic, r.key(), r.value(), failures, firstFailure);
+      }
+      maxBehind = Math.max(maxBehind, System.nanoTime() - schedule.intendedNanos(due - 1));
+    }
+    producer.flush();
+    double seconds = (System.nanoTime() - schedule.startNanos()) / 1e9;
     if (failures.get() > 0) {
       throw new IllegalStateException(failures.get() + " live records could not be written to Kafka; first: "
           + firstFailure.get(), firstFailure.get());
     }
-    return new LiveSent(sent, (System.nanoTime() - schedule.startNanos()) / 1e9, maxBehind / 1e6, sampled);
+    return new LiveSent(sent, seconds, maxBehind / 1e6, 0);
+  }
+
+  /**
+   * Writes {@code items} to the items topic (keyed by item id) and waits until the broker has acknowledged all of
+   * them; the result counts them as items.
+   */
+  static Written writeItems(String bootstrapServers, List<Item> items) {
+    long start = System.nanoTime();
+    AtomicLong failures = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, Map.of())) {
+      for (Item item : items) {
+        bytes += send(producer, Topics.ITEMS, item.itemId, Json.write(item), failures, firstFailure);
+      }
+      producer.flush();
+    }
+    if (failures.get() > 0) {
+      throw new IllegalStateException(failures.get() + " items could not be written to Kafka; first: "
+          + firstFailure.get(), firstFailure.get());
+    }
+    return new Written(items.size(), 0, 0, bytes, (System.nanoTime() - start) / 1e9);
   }
 
   /** Records in each topic: the sum of its partitions' end offsets (the topics start empty). */

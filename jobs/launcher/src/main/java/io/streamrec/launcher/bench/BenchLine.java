@@ -6,17 +6,22 @@ import java.util.regex.Pattern;
 
 /**
  * The last line of every benchmark's output (DESIGN §8): {@code BENCH <name> <key>=<value> ...}, so runs can be
- * compared over time by tools that read only that line. Names and keys are lower-case identifiers; values are
- * integers here (rounded, never in exponent notation or with grouping separators).
+ * compared over time by tools that read only that line. Keys are lower-case identifiers; so are names, which may
+ * also join words with hyphens ({@code index-ingest}). Values are integers here (rounded, never in exponent notation
+ * or with grouping separators).
  */
 public final class BenchLine {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(-[a-z0-9_]+)*");
 
   private final String name;
-  private final Map<String, Long> values = new LinkedHashMap<>();
+  private final Map<String, String> values = new LinkedHashMap<>();
 
   private BenchLine(String name) {
-    this.name = checkIdentifier(name, "benchmark name");
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("benchmark name must match " + NAME.pattern() + ", got '" + name + "'");
+    }
+    this.name = name;
   }
 
   public static BenchLine named(String name) {
@@ -29,7 +34,24 @@ public final class BenchLine {
     if (values.containsKey(key)) {
       throw new IllegalArgumentException("duplicate key '" + key + "'");
     }
-    values.put(key, value);
+    values.put(key, Long.toString(value));
+    return this;
+  }
+
+  /**
+   * Adds {@code key=value} with exactly {@code decimals} digits after the point (for ratios such as a recall:
+   * {@code recall_at_100=0.953}); a value that is not finite is refused.
+   */
+  public BenchLine withDecimals(String key, double value, int decimals) {
+    checkIdentifier(key, "key");
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(key + " is not a finite number: " + value);
+    }
+    if (values.containsKey(key)) {
+      throw new IllegalArgumentException("duplicate key '" + key + "'");
+    }
+    values.put(key, new java.math.BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_UP)
+        .toPlainString());
     return this;
   }
 

@@ -18,12 +18,14 @@ import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Feature freshness measured end to end, the way a reader of the store sees it: for a sample of the events sent,
- * the time from the event's intended send time until the user's record in the feature store lists the event among
- * its recent interactions ({@code recent} bin, keyed by event id).
+ * Freshness measured end to end, the way a reader sees it: for a sample of the events sent, the time from the
+ * event's intended send time until a reader can see it. What "see" means is a {@link Visibility}: for the feature
+ * job ({@link #FreshnessProbe(FeatureStore, Duration, Duration)}), the user's record in the feature store lists the
+ * event among its recent interactions ({@code recent} bin, keyed by event id); for the index job, a filtered search
+ * of the vector index returns the item's new version ({@link IndexVisibility}).
  *
- * <p>A poller thread reads the store for the users with events still outstanding, once every
- * {@code pollInterval}, with one batched {@link FeatureStore#readAll}. A sample is therefore late by at most one
+ * <p>A poller thread asks the visibility about every sample still outstanding, once every {@code pollInterval}, in
+ * one batch (for the store: one batched {@link FeatureStore#getAll}). A sample is therefore late by at most one
  * poll interval (half of one on average); that resolution is part of the report. Samples are kept in an
  * {@link Histogram} in microseconds. An event that has not appeared after {@code giveUpAfter} (or when the probe is
  * {@linkplain #finish finished}) is counted as {@linkplain Result#lost() lost} and goes into the histogram with the
@@ -54,9 +56,19 @@ public final class FreshnessProbe implements AutoCloseable {
     }
   }
 
-  private record Pending(String userId, String eventId, long intendedNanos) {}
+  /** One sampled event: what to look for ({@code key}, e.g. a user id) and how to recognise it ({@code token}). */
+  public record Sample(String key, String token) {}
 
-  private final FeatureStore store;
+  /** Which of the outstanding samples a reader can see now. Called by the poller thread only. */
+  @FunctionalInterface
+  public interface Visibility {
+    /** The visible subset of {@code outstanding} (each sample at most once in the list). */
+    Set<Sample> visible(List<Sample> outstanding);
+  }
+
+  private record Pending(Sample sample, long intendedNanos) {}
+
+  private final Visibility visibility;
   private final Duration pollInterval;
   private final long giveUpNanos;
   private final LongSupplier nanoClock;
@@ -70,20 +82,35 @@ public final class FreshnessProbe implements AutoCloseable {
   private volatile boolean running;
   private Thread poller;
 
+  /**
+   * Feature freshness: a sample ({@code key} user id, {@code token} event id) is visible once the user's record
+   * lists the event.
+   */
   public FreshnessProbe(FeatureStore store, Duration pollInterval, Duration giveUpAfter) {
-    this(store, pollInterval, giveUpAfter, System::nanoTime);
+    this(inStore(store), pollInterval, giveUpAfter, System::nanoTime);
   }
 
   FreshnessProbe(FeatureStore store, Duration pollInterval, Duration giveUpAfter, LongSupplier nanoClock) {
-    this.store = store;
+    this(inStore(store), pollInterval, giveUpAfter, nanoClock);
+  }
+
+  public FreshnessProbe(Visibility visibility, Duration pollInterval, Duration giveUpAfter) {
+    this(visibility, pollInterval, giveUpAfter, System::nanoTime);
+  }
+
+  FreshnessProbe(Visibility visibility, Duration pollInterval, Duration giveUpAfter, LongSupplier nanoClock) {
+    this.visibility = visibility;
     this.pollInterval = pollInterval;
     this.giveUpNanos = giveUpAfter.toNanos();
     this.nanoClock = nanoClock;
   }
 
-  /** Registers an event about to be sent; {@code intendedNanos} is its scheduled send time ({@link System#nanoTime}). */
-  public void expect(String userId, String eventId, long intendedNanos) {
-    incoming.add(new Pending(userId, eventId, intendedNanos));
+  /**
+   * Registers an event about to be sent: {@code key} and {@code token} as its {@link Sample}; {@code intendedNanos}
+   * is its scheduled send time ({@link System#nanoTime}).
+   */
+  public void expect(String key, String token, long intendedNanos) {
+    incoming.add(new Pending(new Sample(key, token), intendedNanos));
     expected++; // one producer thread registers; volatile is enough for the reader's progress display
   }
 
@@ -128,22 +155,21 @@ public final class FreshnessProbe implements AutoCloseable {
     }
   }
 
-  /** One pass: reads the users with outstanding events and records the events that have become visible. */
+  /** One pass: asks which outstanding samples are visible and records them. */
   synchronized void pollOnce() {
     drainIncoming();
     if (pending.isEmpty()) {
       return;
     }
-    Set<FeatureKey> keys = new HashSet<>();
+    List<Sample> outstanding = new ArrayList<>(pending.size());
     for (Pending p : pending) {
-      keys.add(userKey(p.userId()));
+      outstanding.add(p.sample());
     }
-    Map<FeatureKey, FeatureRecord> records = store.getAll(keys);
+    Set<Sample> visible = visibility.visible(outstanding);
     long now = nanoClock.getAsLong();
     for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
       Pending p = it.next();
-      FeatureRecord r = records.get(userKey(p.userId()));
-      if (r != null && r.getMap(StoreLayout.UserBins.RECENT).containsKey(p.eventId())) {
+      if (visible.contains(p.sample())) {
         record(now - p.intendedNanos());
         seen++;
         it.remove();
@@ -153,6 +179,25 @@ public final class FreshnessProbe implements AutoCloseable {
         it.remove();
       }
     }
+  }
+
+  /** The feature store: a sample (user id, event id) is visible once the user's {@code recent} bin lists it. */
+  static Visibility inStore(FeatureStore store) {
+    return outstanding -> {
+      Set<FeatureKey> keys = new HashSet<>();
+      for (Sample s : outstanding) {
+        keys.add(userKey(s.key()));
+      }
+      Map<FeatureKey, FeatureRecord> records = store.getAll(keys);
+      Set<Sample> visible = new HashSet<>();
+      for (Sample s : outstanding) {
+        FeatureRecord r = records.get(userKey(s.key()));
+        if (r != null && r.getMap(StoreLayout.UserBins.RECENT).containsKey(s.token())) {
+          visible.add(s);
+        }
+      }
+      return visible;
+    };
   }
 
   private void record(long nanos) {

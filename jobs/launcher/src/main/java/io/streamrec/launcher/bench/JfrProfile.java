@@ -64,7 +64,19 @@ public final class JfrProfile {
       new ContextRule("store sink + embedded store", f ->
           f.startsWith("io.streamrec.jobs.common.store.") || f.startsWith("io.streamrec.core.store.")
               || f.startsWith("io.streamrec.jobs.feature.StoreWrites")
-              || f.startsWith("org.apache.flink.connector.base.sink.")));
+              || f.startsWith("org.apache.flink.connector.base.sink.")),
+      // The embedded vector index (index job): Lucene work named by what it is for.
+      new ContextRule("vector index: Lucene merges (compaction, merge policy)", f ->
+          f.startsWith("org.apache.lucene.index.IndexWriter.merge")
+              || f.startsWith("org.apache.lucene.index.SegmentMerger.")),
+      new ContextRule("vector index: NRT refresh (segment flush, reader reopen)", f ->
+          f.startsWith("org.apache.lucene.search.ReferenceManager.")),
+      new ContextRule("vector index: write (Lucene document, HNSW graph insert)", f ->
+          f.startsWith("org.apache.lucene.index.IndexWriter.updateDocument")
+              || f.startsWith("org.apache.lucene.index.IndexWriter.deleteDocuments")),
+      new ContextRule("vector index: searches (the benchmark's probe, serving)", f ->
+          f.startsWith("io.streamrec.index.lucene.GenerationIndex.search")
+              || f.startsWith("io.streamrec.index.lucene.GenerationIndex.similar")));
 
   /** Package or class prefix → category, for the leaf-first pass. Longest matching prefix wins. */
   static final Map<String, String> RULES = rules();
@@ -138,6 +150,13 @@ public final class JfrProfile {
     r.put("org.apache.flink", "Flink operator + task loop");
     r.put("akka", "Flink RPC");
     r.put("io.streamrec.launcher", "benchmark harness");
+    r.put("org.apache.lucene", "vector index: other Lucene work");
+    r.put("io.streamrec.index.lucene", "vector index: other Lucene work");
+    r.put("io.streamrec.core.index", "index job logic (changes, commands, acks)");
+    r.put("io.streamrec.jobs.index", "index job logic (changes, commands, acks)");
+    r.put("ai.onnxruntime", "item tower: ONNX Runtime, Java side (native inference is not sampled)");
+    r.put("io.streamrec.onnx", "item tower: ONNX Runtime, Java side (native inference is not sampled)");
+    r.put("io.streamrec.core.model", "item tower: input tensors (tokens, buckets)");
     return r;
   }
 

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Samples the feature store sinks' own {@code featureFreshnessLagMs} histograms (wall clock at write minus the
- * newest event time of the written state) through the REST API while the live load runs. Each read gives the
- * median and p99 of the last 1,000 writes of each subtask; the worst subtask is kept.
+ * newest event time of the written state), or another job's freshness histogram (the index job's
+ * {@code indexFreshnessLagMs}), through the REST API while the live load runs. Each read gives the median and p99
+ * of the last 1,000 writes of each subtask; the worst subtask is kept.
  */
 final class SinkLagSampler {
 
@@ -21,7 +22,7 @@ final class SinkLagSampler {
   record Summary(Map<String, List<double[]>> readings) {
     void print(PrintStream out) {
       if (readings.isEmpty()) {
-        out.println("    (no featureFreshnessLagMs metric found)");
+        out.println("    (no freshness histogram found among the job's metrics)");
         return;
       }
       readings.forEach((label, list) -> {
@@ -54,9 +55,15 @@ final class SinkLagSampler {
 
   /** Finds the sinks' histograms (users first) among the job's operator metrics. */
   static SinkLagSampler find(RestMetrics rest, String jobId, List<RestMetrics.Vertex> vertices) throws IOException {
+    return find(rest, jobId, vertices, "featureFreshnessLagMs");
+  }
+
+  /** Finds every operator's histogram named {@code histogram} (e.g. {@code indexFreshnessLagMs}). */
+  static SinkLagSampler find(RestMetrics rest, String jobId, List<RestMetrics.Vertex> vertices, String histogram)
+      throws IOException {
     List<Sink> found = new ArrayList<>();
     for (RestMetrics.Vertex v : vertices) {
-      for (String id : RestMetrics.operatorMetricIds(rest.metricIds(jobId, v.id()), "featureFreshnessLagMs_p99")) {
+      for (String id : RestMetrics.operatorMetricIds(rest.metricIds(jobId, v.id()), histogram + "_p99")) {
         String base = id.substring(0, id.length() - "_p99".length());
         found.add(new Sink(labelOf(base), v.id(), base));
       }

@@ -33,4 +33,13 @@ class BenchLineTest {
     assertThatThrownBy(() -> BenchLine.features(Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> BenchLine.named("f").toString()).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void ratiosKeepAFixedNumberOfDecimals() {
+    assertThat(BenchLine.named("ann").withDecimals("recall_at_100", 0.95213, 3).withRounded("qps_per_core", 1070.4)
+        .toString()).isEqualTo("BENCH ann recall_at_100=0.952 qps_per_core=1070");
+    assertThat(BenchLine.named("x").withDecimals("r", 1.0, 3).toString()).isEqualTo("BENCH x r=1.000");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchLine.named("x").withDecimals("r", Double.NaN, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
