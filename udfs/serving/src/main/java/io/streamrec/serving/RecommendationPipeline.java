@@ -270,6 +270,7 @@ public final class RecommendationPipeline {
             perSeed.add(await(index.similar(seed, settings.itemToItemK(), filter), "vector index"));
           }
           lists.put(RetrievalSource.ITEM_TO_ITEM, interleave(perSeed));
+          retrievalModel = "two-tower-" + generation.get().modelVersion(); // the index's item vectors
         } catch (Unavailable e) {
           indexUp = false;
           reasons.add(e.getMessage());
