@@ -36,6 +36,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -108,6 +109,8 @@ public final class FeatureBenchmark implements Callable<Integer> {
   static final List<String> REGIONS = List.of("UK", "FR", "DE", "ES", "IT", "NL", "PL", "US");
   private static final Duration PROBE_POLL = Duration.ofMillis(5);
 
+  @Mixin BenchStackOptions stack;
+
   @Option(names = "--events", defaultValue = "2000000",
       description = "Interactions pre-produced for the throughput phase (${DEFAULT-VALUE}); 1 %% more are re-sent "
           + "duplicates, as a retrying producer would send them.")
@@ -136,30 +139,9 @@ public final class FeatureBenchmark implements Callable<Integer> {
           + "(${DEFAULT-VALUE}); also the longest the benchmark waits for the store to catch up after the live load.")
   int giveUpSeconds;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (${DEFAULT-VALUE}).")
-  int parallelism;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Synthetic data seed (${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--work-dir", defaultValue = ".streamrec-bench",
-      description = "Broker data, checkpoints, logs and the JFR recording (${DEFAULT-VALUE}).")
-  Path workDir;
-
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port; 0 = any free port.")
-  int kafkaPort;
-
-  @Option(names = "--web-port", defaultValue = "0", description = "Flink web UI / REST port; 0 = any free port.")
-  int webPort;
-
   @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Record a Java Flight Recorder CPU profile of phase 1 (default: on).")
   boolean profile;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Overrides a flink-conf.yaml setting for this run (repeatable), e.g. --conf "
-          + "pipeline.object-reuse=true: for what-if runs. The report lists every override.")
-  Map<String, String> confOverrides = new LinkedHashMap<>();
 
   @Option(names = "--timeout-seconds", defaultValue = "900",
       description = "Give up on phase 1 after this long (${DEFAULT-VALUE}).")
@@ -169,13 +151,13 @@ public final class FeatureBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1 || users < 1 || items < 1 || liveRate < 1 || liveSeconds < 1 || parallelism < 1
+    if (events < 1 || users < 1 || items < 1 || liveRate < 1 || liveSeconds < 1 || stack.parallelism < 1
         || sampleEvery < 1 || giveUpSeconds < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--events, --users, --items, --live-rate, "
           + "--live-seconds, --parallelism, --sample-every and --give-up-seconds must be >= 1");
     }
     BuildInfo build = BuildInfo.load();
-    Path work = workDir.toAbsolutePath();
+    Path work = stack.workDir.toAbsolutePath();
     deleteRecursively(work.resolve("kafka"));
     deleteRecursively(work.resolve("flink"));
     Files.createDirectories(work.resolve("logs"));
@@ -187,17 +169,17 @@ public final class FeatureBenchmark implements Callable<Integer> {
       step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
       broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
               BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(kafkaPort));
+          .withPort(stack.kafkaPort));
       String bootstrap = broker.bootstrapServers();
       TopicAdmin.createAll(bootstrap, "");
       done(bootstrap + ", topics created");
 
       step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), webPort);
+      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
       conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
       conf.setString("web.checkpoints.history", "500"); // every checkpoint of a run, for the report
-      confOverrides.forEach(conf::setString);
-      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), parallelism));
+      stack.confOverrides.forEach(conf::setString);
+      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), stack.parallelism));
       cluster = MiniClusterRuntime.start(conf);
       done(cluster.restUrl().toString());
       printClusterSettings(conf);
@@ -223,7 +205,7 @@ public final class FeatureBenchmark implements Callable<Integer> {
 
     // ---- the history ----
     long endTs = System.currentTimeMillis();
-    SyntheticEvents history = new SyntheticEvents(new SyntheticEvents.Spec(seed, users, items, events,
+    SyntheticEvents history = new SyntheticEvents(new SyntheticEvents.Spec(stack.seed, users, items, events,
         endTs - HISTORY_SPAN_MS, HISTORY_SPAN_MS, 5_000, 0.01, 50, REGIONS, ""));
     step(String.format(Locale.ROOT, "Writing %,d items, %,d users and %,d interactions (+1 %% duplicates) to Kafka",
         items, users, events));
@@ -244,8 +226,8 @@ public final class FeatureBenchmark implements Callable<Integer> {
     JobConfig config = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--feature-store",
         "embedded:" + storeName, "--starting-offsets", "earliest");
     StreamExecutionEnvironment env = cluster.environment();
-    env.setParallelism(parallelism);
-    step("Submitting the feature job (parallelism " + parallelism + ", store embedded:" + storeName + ")");
+    env.setParallelism(stack.parallelism);
+    step("Submitting the feature job (parallelism " + stack.parallelism + ", store embedded:" + storeName + ")");
     JobClient client = FeatureJob.withKafka(config).executeAsync(env);
     String jobId = client.getJobID().toHexString();
     RestMetrics rest = new RestMetrics(cluster.restUrl());
@@ -283,7 +265,7 @@ public final class FeatureBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "Phase 2: freshness under a live load of %,d interactions/s for %d s (open loop)%n",
         liveRate, liveSeconds);
     SinkLagSampler sinkLag = SinkLagSampler.find(rest, jobId, job.vertices());
-    SyntheticEvents live = new SyntheticEvents(new SyntheticEvents.Spec(seed + 1, users, items,
+    SyntheticEvents live = new SyntheticEvents(new SyntheticEvents.Spec(stack.seed + 1, users, items,
         liveRate * liveSeconds, System.currentTimeMillis(), 1, 0, 0.0, 50, REGIONS, ""));
     Duration giveUp = Duration.ofSeconds(giveUpSeconds);
     FreshnessProbe probe = new FreshnessProbe(store, PROBE_POLL, giveUp).start();
@@ -493,7 +475,7 @@ public final class FeatureBenchmark implements Callable<Integer> {
     out.println("streamrec feature job benchmark — " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     BenchReport.printMachine(out, build, work);
     out.printf(Locale.ROOT, "load: %,d interactions over %d users, %d items (Zipf), %d regions; live %,d/s × %d s; "
-        + "parallelism %d%n", events, users, items, REGIONS.size(), liveRate, liveSeconds, parallelism);
+        + "parallelism %d%n", events, users, items, REGIONS.size(), liveRate, liveSeconds, stack.parallelism);
     out.println();
   }
 
@@ -508,7 +490,7 @@ public final class FeatureBenchmark implements Callable<Integer> {
         conf.getString("pipeline.object-reuse", "false"),
         conf.getString("execution.buffer-timeout", "100 ms"),
         s.flushInterval().toMillis(), s.outOfOrderness().toSeconds());
-    out.println("  overrides (--conf): " + (confOverrides.isEmpty() ? "none" : confOverrides));
+    out.println("  overrides (--conf): " + (stack.confOverrides.isEmpty() ? "none" : stack.confOverrides));
   }
 
   /** The checkpoints triggered in a window: how many, how long, how big, and how much of the window they ran. */

@@ -38,6 +38,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -119,6 +120,8 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
   static final double GOAL_UPSERTS_PER_SECOND = 6_000;
   static final double GOAL_FRESHNESS_P99_MS = 1_000;
 
+  @Mixin BenchStackOptions stack;
+
   @Option(names = "--items", defaultValue = "100000",
       description = "Catalog items written to Kafka before the job starts (${DEFAULT-VALUE}).")
   int items;
@@ -131,9 +134,6 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
       description = "Length of the freshness phase in seconds (${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (${DEFAULT-VALUE}).")
-  int parallelism;
-
   @Option(names = "--sample-every", defaultValue = "100",
       description = "Follow every n-th item change into the index (${DEFAULT-VALUE}); raised if the catalog is too "
           + "small to give each sample its own item (at most half of the items are sampled).")
@@ -144,27 +144,9 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
           + "(${DEFAULT-VALUE}); also the longest the benchmark waits for the job to catch up after the load.")
   int giveUpSeconds;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Synthetic data seed (${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--work-dir", defaultValue = ".streamrec-bench",
-      description = "Broker data, checkpoints, logs and the JFR recordings (${DEFAULT-VALUE}).")
-  Path workDir;
-
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port; 0 = any free port.")
-  int kafkaPort;
-
-  @Option(names = "--web-port", defaultValue = "0", description = "Flink web UI / REST port; 0 = any free port.")
-  int webPort;
-
   @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Record a Java Flight Recorder CPU profile of each phase (default: on).")
   boolean profile;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Overrides a flink-conf.yaml setting for this run (repeatable), for what-if runs. The report "
-          + "lists every override.")
-  Map<String, String> confOverrides = new LinkedHashMap<>();
 
   @Option(names = "--timeout-seconds", defaultValue = "600",
       description = "Give up on phase 1 after this long (${DEFAULT-VALUE}).")
@@ -175,13 +157,13 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (items < 2 || rate < 1 || seconds < 1 || parallelism < 1 || sampleEvery < 1 || giveUpSeconds < 1
+    if (items < 2 || rate < 1 || seconds < 1 || stack.parallelism < 1 || sampleEvery < 1 || giveUpSeconds < 1
         || timeoutSeconds < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--items must be >= 2; --rate, --seconds, "
           + "--parallelism, --sample-every, --give-up-seconds and --timeout-seconds must be >= 1");
     }
     BuildInfo build = BuildInfo.load();
-    Path work = workDir.toAbsolutePath();
+    Path work = stack.workDir.toAbsolutePath();
     BenchReport.deleteRecursively(work.resolve("kafka"));
     BenchReport.deleteRecursively(work.resolve("flink"));
     Files.createDirectories(work.resolve("logs"));
@@ -191,7 +173,7 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
     BenchReport.printMachine(out, build, work);
     out.printf(Locale.ROOT, "load: %,d catalog items (%d categories, %d regions); live %,d item changes/s × %d s, "
         + "every %d-th followed into the index; parallelism %d%n", items, CATEGORIES,
-        FeatureBenchmark.REGIONS.size(), rate, seconds, sampleEvery, parallelism);
+        FeatureBenchmark.REGIONS.size(), rate, seconds, sampleEvery, stack.parallelism);
     out.println();
 
     KafkaBrokerProcess broker = null;
@@ -201,17 +183,17 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
       steps.step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
       broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
               BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(kafkaPort));
+          .withPort(stack.kafkaPort));
       String bootstrap = broker.bootstrapServers();
       TopicAdmin.createAll(bootstrap, "");
       steps.done(bootstrap + ", topics created");
 
       steps.step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), webPort);
+      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
       conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
       conf.setString("web.checkpoints.history", "500");
-      confOverrides.forEach(conf::setString);
-      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), parallelism));
+      stack.confOverrides.forEach(conf::setString);
+      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), stack.parallelism));
       cluster = MiniClusterRuntime.start(conf);
       steps.done(cluster.restUrl().toString());
       printSettings(conf, build);
@@ -238,7 +220,7 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
     CpuAccounting cpu = new CpuAccounting(broker.pid());
 
     // ---- the catalog ----
-    SyntheticEvents gen = new SyntheticEvents(new SyntheticEvents.Spec(seed, 1, items, 0,
+    SyntheticEvents gen = new SyntheticEvents(new SyntheticEvents.Spec(stack.seed, 1, items, 0,
         System.currentTimeMillis(), 1, 0, 0.0, CATEGORIES, FeatureBenchmark.REGIONS, ""));
     List<Item> catalog = gen.items();
     steps.step(String.format(Locale.ROOT, "Writing %,d items to Kafka", items));
@@ -255,8 +237,8 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
     JobConfig config = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--vector-index",
         "embedded:" + indexName, "--model-dir", build.modelDir().toString(), "--starting-offsets", "earliest");
     StreamExecutionEnvironment env = cluster.environment();
-    env.setParallelism(parallelism);
-    steps.step("Submitting the index job (parallelism " + parallelism + ", index embedded:" + indexName
+    env.setParallelism(stack.parallelism);
+    steps.step("Submitting the index job (parallelism " + stack.parallelism + ", index embedded:" + indexName
         + ", models " + build.modelDir() + ")");
     JobClient client = IndexJob.withKafka(config).executeAsync(env);
     String jobId = client.getJobID().toHexString();
@@ -300,7 +282,7 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "Phase 2: freshness under a live load of %,d item changes/s for %d s (open loop)%n", rate,
         seconds);
     long total = (long) rate * seconds;
-    ItemUpdates updates = new ItemUpdates(catalog, total, sampleEvery, seed + 1);
+    ItemUpdates updates = new ItemUpdates(catalog, total, sampleEvery, stack.seed + 1);
     if (updates.sampleEvery() != sampleEvery) {
       out.printf(Locale.ROOT, "  (sampling every %d-th change instead of every %d-th: each sample needs its own "
           + "item, and at most half of the %,d items are sampled)%n", updates.sampleEvery(), sampleEvery, items);
@@ -538,7 +520,7 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
       if (now - deadline > 0) {
         throw new IllegalStateException(String.format(Locale.ROOT, "phase 1 not done after %d s: %,.0f writes "
                 + "applied (REST), index %s, job %s; see %s", timeoutSeconds, applied, index.stats(),
-            metrics.jobState(), workDir.resolve("logs/bench.log")));
+            metrics.jobState(), stack.workDir.resolve("logs/bench.log")));
       }
       Thread.sleep(INDEX_POLL_MS);
     }
@@ -580,7 +562,7 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
             + "every %d s (merge to 1 segment when > %d graph segments, > %.0f %% deleted or > %,d documents to "
             + "scan)%n", ix.maxConn(), ix.beamWidth(), ix.refreshInterval().toMillis(),
         ix.compactionCheck().toSeconds(), ix.maxGraphSegments(), ix.maxDeletedPct(), 2 * ix.exactLeafDocs());
-    out.println("  overrides (--conf): " + (confOverrides.isEmpty() ? "none" : confOverrides));
+    out.println("  overrides (--conf): " + (stack.confOverrides.isEmpty() ? "none" : stack.confOverrides));
   }
 
   private static String currentItemTower(BuildInfo build) {

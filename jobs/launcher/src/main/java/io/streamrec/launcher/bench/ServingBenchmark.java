@@ -45,6 +45,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -121,6 +122,8 @@ public final class ServingBenchmark implements Callable<Integer> {
   /** The serving job's StateFun function operator chain starts with StateFun's feedback union. */
   private static final String FUNCTION_VERTEX = "feedback-union";
 
+  @Mixin BenchStackOptions stack;
+
   @Option(names = "--items", defaultValue = "50000", description = "Catalog items (${DEFAULT-VALUE}).")
   int items;
 
@@ -172,27 +175,6 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Run every rate, even after one was overloaded.")
   boolean keepGoing;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of each job (${DEFAULT-VALUE}).")
-  int parallelism;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Synthetic data seed (${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--work-dir", defaultValue = ".streamrec-bench",
-      description = "Broker data, checkpoints and logs (${DEFAULT-VALUE}).")
-  Path workDir;
-
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port; 0 = any free port.")
-  int kafkaPort;
-
-  @Option(names = "--web-port", defaultValue = "0", description = "Flink web UI / REST port; 0 = any free port.")
-  int webPort;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Overrides a flink-conf.yaml setting for this run (repeatable), for what-if runs. The report "
-          + "lists every override.")
-  Map<String, String> confOverrides = new LinkedHashMap<>();
-
   @Option(names = "--setup-timeout-seconds", defaultValue = "600",
       description = "Give up if the jobs have not caught up with the history after this long (${DEFAULT-VALUE}).")
   int setupTimeoutSeconds;
@@ -210,7 +192,7 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (items < 1 || users < 1 || history < 1 || rates == null || rates.isEmpty() || seconds < 1 || warmupSeconds < 0
-        || warmupRate < 1 || warmupDeadlineMs < 1 || warmupDeadlineMs > Limits.MAX_DEADLINE_MS || drainSeconds < 1 || logSampleEvery < 1 || parallelism < 1 || setupTimeoutSeconds < 1
+        || warmupRate < 1 || warmupDeadlineMs < 1 || warmupDeadlineMs > Limits.MAX_DEADLINE_MS || drainSeconds < 1 || logSampleEvery < 1 || stack.parallelism < 1 || setupTimeoutSeconds < 1
         || !(newUserShare >= 0 && newUserShare <= 1) || !(maxDegradedPct >= 0)
         || rates.stream().anyMatch(r -> r == null || r < 1)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--items, --users, --history, --rates, "
@@ -218,7 +200,7 @@ public final class ServingBenchmark implements Callable<Integer> {
           + "--setup-timeout-seconds must be >= 1, --warmup-seconds >= 0, --new-user-share in [0, 1]");
     }
     BuildInfo build = BuildInfo.load();
-    Path work = workDir.toAbsolutePath();
+    Path work = stack.workDir.toAbsolutePath();
     BenchReport.deleteRecursively(work.resolve("kafka"));
     BenchReport.deleteRecursively(work.resolve("flink"));
     Files.createDirectories(work.resolve("logs"));
@@ -231,7 +213,7 @@ public final class ServingBenchmark implements Callable<Integer> {
             + "discarded); %.0f %% for new users; k=%d, deadline %d ms; parallelism %d per job%n",
         rates.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).collect(Collectors.joining(", ")), seconds,
         warmupSeconds, warmupRate, warmupDeadlineMs, 100 * newUserShare, Limits.DEFAULT_K,
-        Limits.DEFAULT_DEADLINE_MS, parallelism);
+        Limits.DEFAULT_DEADLINE_MS, stack.parallelism);
     out.println();
 
     KafkaBrokerProcess broker = null;
@@ -242,18 +224,18 @@ public final class ServingBenchmark implements Callable<Integer> {
       steps.step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
       broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
               BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(kafkaPort));
+          .withPort(stack.kafkaPort));
       TopicAdmin.createAll(broker.bootstrapServers(), "");
       steps.done(broker.bootstrapServers() + ", topics created");
 
       steps.step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), webPort);
+      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
       conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
       conf.setString("web.checkpoints.history", "500");
-      confOverrides.forEach(conf::setString);
+      stack.confOverrides.forEach(conf::setString);
       // Three jobs, each at the given parallelism, in one task manager.
       conf.set(TaskManagerOptions.NUM_TASK_SLOTS,
-          Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), 3 * parallelism));
+          Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), 3 * stack.parallelism));
       cluster = MiniClusterRuntime.start(conf);
       steps.done(cluster.restUrl().toString());
       printSettings(conf);
@@ -281,7 +263,7 @@ public final class ServingBenchmark implements Callable<Integer> {
 
     // ---- the history ----
     long endTs = System.currentTimeMillis();
-    SyntheticEvents gen = new SyntheticEvents(new SyntheticEvents.Spec(seed, users, items, history,
+    SyntheticEvents gen = new SyntheticEvents(new SyntheticEvents.Spec(stack.seed, users, items, history,
         endTs - HISTORY_SPAN_MS, HISTORY_SPAN_MS, 5_000, 0.01, CATEGORIES, FeatureBenchmark.REGIONS, ""));
     steps.step(String.format(Locale.ROOT, "Writing %,d items, %,d users and %,d interactions (+1 %% duplicates) to "
         + "Kafka", items, users, history));
@@ -294,7 +276,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         "--vector-index", "embedded:" + indexName, "--model-dir", build.modelDir().toString(), "--starting-offsets",
         "earliest");
     RestMetrics rest = new RestMetrics(cluster.restUrl());
-    steps.step("Submitting the feature, index and serving jobs (parallelism " + parallelism + ", store embedded:"
+    steps.step("Submitting the feature, index and serving jobs (parallelism " + stack.parallelism + ", store embedded:"
         + storeName + ", index embedded:" + indexName + ")");
     List<JobClient> clients = new ArrayList<>();
     clients.add(FeatureJob.withKafka(config).executeAsync(environment(cluster)));
@@ -393,7 +375,7 @@ public final class ServingBenchmark implements Callable<Integer> {
 
   private StreamExecutionEnvironment environment(MiniClusterRuntime cluster) {
     StreamExecutionEnvironment env = cluster.environment();
-    env.setParallelism(parallelism);
+    env.setParallelism(stack.parallelism);
     return env;
   }
 
@@ -431,7 +413,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         if (now - deadline > 0) {
           throw new IllegalStateException(String.format(Locale.ROOT, "the jobs did not catch up within %d s: "
                   + "feature lag %,d, serving lag %,d, index lag %,d, index %s; see %s", setupTimeoutSeconds,
-              features, servingLag, indexLag, s, workDir.resolve("logs/bench.log")));
+              features, servingLag, indexLag, s, stack.workDir.resolve("logs/bench.log")));
         }
         Thread.sleep(1_000);
       }
@@ -447,7 +429,7 @@ public final class ServingBenchmark implements Callable<Integer> {
     long wall0 = System.currentTimeMillis() + 100;
     OpenLoopSchedule schedule = OpenLoopSchedule.forDuration(rate, stepSeconds, t0);
     RequestLedger ledger = new RequestLedger(label, rate, t0);
-    Random random = new Random(seed * 31 + stepIndex);
+    Random random = new Random(stack.seed * 31 + stepIndex);
     String prefix = "sb-" + (stepIndex < 0 ? "w" : Integer.toString(stepIndex)) + "-";
     // Flink's REST API answers with what its metric fetcher got on the previous request (and fetches anew at most
     // every FETCH_INTERVAL_MS): this request starts a fetch as of now, which the first request after the load reads.
@@ -731,7 +713,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         conf.getString("execution.checkpointing.mode", "?"),
         conf.getString(CheckpointingOptions.STATE_BACKEND.key(), "?"),
         conf.getString("pipeline.object-reuse", "false"), ServingJob.DEFAULT_BUFFER_TIMEOUT_MS);
-    out.println("  overrides (--conf): " + (confOverrides.isEmpty() ? "none" : confOverrides));
+    out.println("  overrides (--conf): " + (stack.confOverrides.isEmpty() ? "none" : stack.confOverrides));
   }
 
   /** {@code BENCH serving rps=<n> p50_ms=<n> p99_ms=<n> pipeline_p99_ms=<n>} (ms with one decimal, two in-pipeline). */
