@@ -264,17 +264,20 @@ class EmbeddedFeatureStoreTest {
         }));
       }
       start.countDown();
-      int applied = 0;
-      for (Future<Integer> f : futures) {
-        applied += f.get(10, TimeUnit.SECONDS);
-      }
+      int appliedEven = futures.get(0).get(10, TimeUnit.SECONDS);
+      int applied = appliedEven + futures.get(1).get(10, TimeUnit.SECONDS);
       long max = 2L * writesPerThread - 1;
       FeatureRecord r = store.get(A).orElseThrow();
       assertThat(r.version()).isEqualTo(max);
       assertThat(r.getLong("v", -1)).isEqualTo(max);
       assertThat(r.getLong("w1", -1)).isEqualTo(max);
-      // The even thread's last applied write is some version below the max; never above it.
-      assertThat(r.getLong("w0", -1)).isBetween(0L, max - 1);
+      // The even thread's last applied write is some version below the max; never above it. (On a busy machine
+      // the odd thread can run ahead for the whole test, and then none of the even writes applies.)
+      if (appliedEven > 0) {
+        assertThat(r.getLong("w0", -1)).isBetween(0L, max - 1);
+      } else {
+        assertThat(r.bins()).doesNotContainKey("w0");
+      }
       assertThat(applied).isBetween(writesPerThread, 2 * writesPerThread);
     } finally {
       pool.shutdownNow();
