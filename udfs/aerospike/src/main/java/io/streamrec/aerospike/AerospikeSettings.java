@@ -1,7 +1,11 @@
 package io.streamrec.aerospike;
 
+import static io.streamrec.core.config.SpecParameters.integer;
+import static io.streamrec.core.config.SpecParameters.nonEmpty;
+import static io.streamrec.core.config.SpecParameters.requirePositive;
+
+import io.streamrec.core.config.SpecParameters;
 import io.streamrec.core.contract.StoreLayout;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -147,28 +151,14 @@ public record AerospikeSettings(
     }
     Builder b = new Builder(List.of(authority.split(",", -1)));
     if (!path.isEmpty()) {
-      b.namespace = decode(spec, path);
-    }
-    if (query != null && !query.isEmpty()) {
-      Map<String, String> seen = new LinkedHashMap<>();
-      for (String pair : query.split("&", -1)) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          throw bad(spec, "parameter '" + pair + "' is not name=value");
-        }
-        String name = pair.substring(0, eq);
-        String value = decode(spec, pair.substring(eq + 1));
-        if (seen.put(name, value) != null) {
-          throw bad(spec, "parameter '" + name + "' is given twice");
-        }
-        try {
-          b.set(name, value);
-        } catch (IllegalArgumentException e) {
-          throw bad(spec, e.getMessage());
-        }
+      try {
+        b.namespace = SpecParameters.decode(path);
+      } catch (IllegalArgumentException e) {
+        throw bad(spec, e.getMessage());
       }
     }
     try {
+      SpecParameters.apply(query, b::set);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw bad(spec, e.getMessage());
@@ -235,21 +225,6 @@ public record AerospikeSettings(
 
   List<HostPort> hostPorts() {
     return hosts.stream().map(AerospikeSettings::parseHost).toList();
-  }
-
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + d.toMillis());
-    }
-  }
-
-  private static String decode(String spec, String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw bad(spec, "bad %-escape in '" + s + "'");
-    }
   }
 
   private static IllegalArgumentException bad(String spec, String why) {
@@ -372,21 +347,6 @@ public record AerospikeSettings(
         case "false" -> false;
         default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
       };
-    }
-
-    private static int integer(String name, String value) {
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-      }
-    }
-
-    private static String nonEmpty(String name, String value) {
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException(name + " is empty");
-      }
-      return value;
     }
   }
 }

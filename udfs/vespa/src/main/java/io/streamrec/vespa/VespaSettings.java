@@ -1,9 +1,12 @@
 package io.streamrec.vespa;
 
+import static io.streamrec.core.config.SpecParameters.integer;
+import static io.streamrec.core.config.SpecParameters.nonEmpty;
+import static io.streamrec.core.config.SpecParameters.requirePositive;
+
+import io.streamrec.core.config.SpecParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -173,26 +176,8 @@ public record VespaSettings(
     URI endpoint = URI.create((https ? "https" : "http") + "://" + host + ":" + port);
     Builder b = new Builder(endpoint);
     String query = uri.getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      Map<String, String> seen = new LinkedHashMap<>();
-      for (String pair : query.split("&", -1)) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          throw bad(spec, "parameter '" + pair + "' is not name=value");
-        }
-        String name = pair.substring(0, eq);
-        String value = decode(spec, pair.substring(eq + 1));
-        if (seen.put(name, value) != null) {
-          throw bad(spec, "parameter '" + name + "' is given twice");
-        }
-        try {
-          b.set(name, value);
-        } catch (IllegalArgumentException e) {
-          throw bad(spec, e.getMessage());
-        }
-      }
-    }
     try {
+      SpecParameters.apply(query, b::set);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw bad(spec, e.getMessage());
@@ -206,25 +191,10 @@ public record VespaSettings(
         + "/?namespace=" + namespace + "&dimension=" + dimension + "&cluster=" + cluster;
   }
 
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + d.toMillis());
-    }
-  }
-
   private static void requireNotNegative(String name, Duration d) {
     Objects.requireNonNull(d, name);
     if (d.isNegative()) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + d.toMillis());
-    }
-  }
-
-  private static String decode(String spec, String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw bad(spec, "bad %-escape in '" + s + "'");
     }
   }
 
@@ -373,23 +343,8 @@ public record VespaSettings(
       }
     }
 
-    private static int integer(String name, String value) {
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-      }
-    }
-
     private static Path path(String name, String value) {
       return Path.of(nonEmpty(name, value));
-    }
-
-    private static String nonEmpty(String name, String value) {
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException(name + " is empty");
-      }
-      return value;
     }
   }
 }
