@@ -7,7 +7,6 @@ import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.launcher.BuildInfo;
 import io.streamrec.launcher.MiniClusterRuntime;
-import io.streamrec.launcher.TopicAdmin;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -163,39 +161,9 @@ public final class FeatureBenchmark implements Callable<Integer> {
     Files.createDirectories(work.resolve("logs"));
 
     printHeader(build, work);
-    KafkaBrokerProcess broker = null;
-    MiniClusterRuntime cluster = null;
-    try {
-      step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
-      broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
-              BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(stack.kafkaPort));
-      String bootstrap = broker.bootstrapServers();
-      TopicAdmin.createAll(bootstrap, "");
-      done(bootstrap + ", topics created");
-
-      step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
-      conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
-      conf.setString("web.checkpoints.history", "500"); // every checkpoint of a run, for the report
-      stack.confOverrides.forEach(conf::setString);
-      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), stack.parallelism));
-      cluster = MiniClusterRuntime.start(conf);
-      done(cluster.restUrl().toString());
-      printClusterSettings(conf);
-
-      return run(broker, cluster, work);
-    } finally {
-      if (cluster != null) {
-        try {
-          cluster.close();
-        } catch (Exception e) {
-          System.err.println("while stopping the MiniCluster: " + e);
-        }
-      }
-      if (broker != null) {
-        broker.close();
-      }
+    try (BenchStack s = BenchStack.start(build, work, stack, stack.parallelism, FETCH_INTERVAL_MS, steps)) {
+      printClusterSettings(s.conf);
+      return run(s.broker, s.cluster, work);
     }
   }
 

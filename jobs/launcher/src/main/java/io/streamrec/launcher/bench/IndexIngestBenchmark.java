@@ -10,7 +10,6 @@ import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.launcher.BuildInfo;
 import io.streamrec.launcher.MiniClusterRuntime;
-import io.streamrec.launcher.TopicAdmin;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -176,40 +174,11 @@ public final class IndexIngestBenchmark implements Callable<Integer> {
         FeatureBenchmark.REGIONS.size(), rate, seconds, sampleEvery, stack.parallelism);
     out.println();
 
-    KafkaBrokerProcess broker = null;
-    MiniClusterRuntime cluster = null;
     String indexName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    try {
-      steps.step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
-      broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
-              BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(stack.kafkaPort));
-      String bootstrap = broker.bootstrapServers();
-      TopicAdmin.createAll(bootstrap, "");
-      steps.done(bootstrap + ", topics created");
-
-      steps.step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
-      conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
-      conf.setString("web.checkpoints.history", "500");
-      stack.confOverrides.forEach(conf::setString);
-      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), stack.parallelism));
-      cluster = MiniClusterRuntime.start(conf);
-      steps.done(cluster.restUrl().toString());
-      printSettings(conf, build);
-
-      return run(build, broker, cluster, work, indexName);
+    try (BenchStack s = BenchStack.start(build, work, stack, stack.parallelism, FETCH_INTERVAL_MS, steps)) {
+      printSettings(s.conf, build);
+      return run(build, s.broker, s.cluster, work, indexName);
     } finally {
-      if (cluster != null) {
-        try {
-          cluster.close();
-        } catch (Exception e) {
-          System.err.println("while stopping the MiniCluster: " + e);
-        }
-      }
-      if (broker != null) {
-        broker.close();
-      }
       LuceneVectorIndex.dropShared(indexName);
     }
   }

@@ -15,7 +15,6 @@ import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.launcher.BuildInfo;
 import io.streamrec.launcher.ConsumerLag;
 import io.streamrec.launcher.MiniClusterRuntime;
-import io.streamrec.launcher.TopicAdmin;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import io.streamrec.serving.RecommendationPipeline;
 import java.io.PrintStream;
@@ -37,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -216,42 +214,13 @@ public final class ServingBenchmark implements Callable<Integer> {
         Limits.DEFAULT_DEADLINE_MS, stack.parallelism);
     out.println();
 
-    KafkaBrokerProcess broker = null;
-    MiniClusterRuntime cluster = null;
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String indexName = "bench-" + suffix;
-    try {
-      steps.step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
-      broker = KafkaBrokerProcess.start(KafkaBrokerProcess.Settings.of(
-              BuildInfo.requireFile(build.kafkaBrokerClasspath(), "Kafka broker classpath"), work.resolve("kafka"))
-          .withPort(stack.kafkaPort));
-      TopicAdmin.createAll(broker.bootstrapServers(), "");
-      steps.done(broker.bootstrapServers() + ", topics created");
-
-      steps.step("Starting Flink " + build.flinkVersion() + " MiniCluster");
-      Configuration conf = MiniClusterRuntime.configuration(build.flinkConfDir(), work.resolve("flink"), stack.webPort);
-      conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, FETCH_INTERVAL_MS);
-      conf.setString("web.checkpoints.history", "500");
-      stack.confOverrides.forEach(conf::setString);
-      // Three jobs, each at the given parallelism, in one task manager.
-      conf.set(TaskManagerOptions.NUM_TASK_SLOTS,
-          Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), 3 * stack.parallelism));
-      cluster = MiniClusterRuntime.start(conf);
-      steps.done(cluster.restUrl().toString());
-      printSettings(conf);
-
-      return run(build, broker, cluster, work, "bench-" + suffix, indexName);
+    // Three jobs, each at the given parallelism, in one task manager.
+    try (BenchStack s = BenchStack.start(build, work, stack, 3 * stack.parallelism, FETCH_INTERVAL_MS, steps)) {
+      printSettings(s.conf);
+      return run(build, s.broker, s.cluster, work, "bench-" + suffix, indexName);
     } finally {
-      if (cluster != null) {
-        try {
-          cluster.close();
-        } catch (Exception e) {
-          System.err.println("while stopping the MiniCluster: " + e);
-        }
-      }
-      if (broker != null) {
-        broker.close();
-      }
       LuceneVectorIndex.dropShared(indexName);
     }
   }
