@@ -38,7 +38,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * retryable {@link VectorIndexException}.
  */
 final class VespaHttp implements AutoCloseable {
-  /** Responses are small JSON (hits carry only item ids); a cap keeps a misbehaving server from filling the heap. */
+  /**
+   * Responses are small JSON (hits carry item ids, or ids and vectors: a few hundred KB at most); a cap keeps a
+   * misbehaving server from filling the heap.
+   */
   private static final int MAX_RESPONSE_BYTES = 32 << 20;
 
   private final URI endpoint;

@@ -44,6 +44,10 @@ public final class VespaLayout {
   public static final String QUERY_TENSOR = "q";
   /** A summary class holding only {@code item_id}, so hits do not carry the vectors back. */
   public static final String SUMMARY = "item_ids";
+  /** A summary class holding {@code item_id} and {@code embedding}: the hits of a vector lookup. */
+  public static final String VECTORS_SUMMARY = "item_vectors";
+  /** Vespa's built-in rank profile that computes no score: a lookup by id needs no ranking. */
+  public static final String UNRANKED = "unranked";
 
   // ---- document type "index_generation": the registry of generations, one document per namespace ----
   public static final String GENERATION_TYPE = "index_generation";
@@ -158,6 +162,23 @@ public final class VespaLayout {
       y.append(" and !(").append(F_ITEM_ID).append(" in ").append(list(excludeIds)).append(")");
     }
     return y.toString();
+  }
+
+  /**
+   * The query of a lookup of items by id in one generation, for their vectors:
+   *
+   * <pre>
+   * select * from item where item_id in ("a", "b") and ns contains "streamrec" and generation = G
+   *   and deleted = false
+   * </pre>
+   *
+   * The same namespace, generation and tombstone filters as {@link #yql}. {@code itemIds} must not be empty.
+   */
+  public static String vectorsYql(String namespace, long generation, Collection<String> itemIds) {
+    return "select * from " + ITEM + " where " + F_ITEM_ID + " in " + list(itemIds)
+        + " and " + F_NS + " contains " + quote(namespace)
+        + " and " + F_GENERATION + " = " + generation
+        + " and " + F_DELETED + " = false";
   }
 
   private static String list(Collection<String> values) {

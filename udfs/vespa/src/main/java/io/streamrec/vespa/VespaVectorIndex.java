@@ -39,8 +39,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,8 +68,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link VectorIndex} on Vespa (DESIGN §5): writes through vespa-feed-client to {@code /document/v1}, searches
- * with {@code nearestNeighbor} YQL on {@code /search/}. The application package it talks to is in this module's
- * {@code src/main/application}; {@link VespaLayout} holds the names both share.
+ * with {@code nearestNeighbor} YQL on {@code /search/}, and looks vectors up by id with {@code item_id in (...)} YQL
+ * there. The application package it talks to is in this module's {@code src/main/application}; {@link VespaLayout}
+ * holds the names both share.
  *
  * <p><b>Documents.</b> Each (generation, item) is one {@code item} document, id
  * {@code id:<namespace>:item::<generation>:<item id>}, holding the vector, the filter attributes, the generation, the
@@ -121,6 +126,11 @@ public final class VespaVectorIndex implements VectorIndex {
   static final Duration FEED_CLOSE_WAIT = Duration.ofSeconds(2);
   /** Query error codes that a later query may not get (com.yahoo.container.protect.Error). */
   private static final Set<Integer> TRANSIENT_QUERY_ERRORS = Set.of(0, 10, 11, 12);
+  /**
+   * Ids per query of a vector lookup: Vespa's default {@code maxHits} (400), beyond which a query is refused, and a
+   * response of about 200 KB at 32 dimensions.
+   */
+  static final int VECTORS_PER_QUERY = 400;
   private static final Pattern FEED_STATUS = Pattern.compile("Status (\\d{3}) executing '[^']*': (.*)", Pattern.DOTALL);
 
   private final VespaSettings settings;
@@ -504,6 +514,80 @@ public final class VespaVectorIndex implements VectorIndex {
         return query(gen, vector, k, filter, excludes);
       });
     }));
+  }
+
+  /**
+   * One {@code /search/} query per {@value #VECTORS_PER_QUERY} distinct ids (sent together, not one GET per id):
+   * {@link VespaLayout#vectorsYql} with the active generation, unranked, summary class
+   * {@value VespaLayout#VECTORS_SUMMARY}, tensors rendered as bare arrays
+   * ({@code presentation.format.tensors=short-value}). Any failed query fails the whole call.
+   */
+  @Override
+  public CompletableFuture<Map<String, float[]>> vectors(Collection<String> itemIds) {
+    if (itemIds == null) {
+      return failed(new VectorIndexException("item ids must not be null", false));
+    }
+    Set<String> unique = new LinkedHashSet<>();
+    for (String id : itemIds) {
+      if (id == null) {
+        return failed(new VectorIndexException("item ids must not be null", false));
+      }
+      unique.add(id);
+    }
+    if (unique.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    return onCallbackThread(registry(settings.activeCacheTime()).thenCompose(r -> {
+      Optional<Generation> active = r.activeGeneration();
+      if (active.isEmpty()) {
+        return CompletableFuture.completedFuture(Map.<String, float[]>of());
+      }
+      List<String> ids = List.copyOf(unique);
+      List<CompletableFuture<Map<String, float[]>>> parts = new ArrayList<>();
+      for (int from = 0; from < ids.size(); from += VECTORS_PER_QUERY) {
+        parts.add(vectorsQuery(active.get(), ids.subList(from, Math.min(ids.size(), from + VECTORS_PER_QUERY))));
+      }
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        Map<String, float[]> all = new HashMap<>((int) (ids.size() / 0.75f) + 1);
+        parts.forEach(p -> all.putAll(p.join()));
+        return all;
+      });
+    }));
+  }
+
+  private CompletableFuture<Map<String, float[]>> vectorsQuery(Generation generation, List<String> ids) {
+    ObjectNode body = json.createObjectNode();
+    body.put("yql", VespaLayout.vectorsYql(settings.namespace(), generation.id(), ids));
+    body.put("ranking.profile", VespaLayout.UNRANKED);
+    body.put("presentation.summary", VespaLayout.VECTORS_SUMMARY);
+    body.put("presentation.format.tensors", "short-value");
+    body.put("hits", ids.size()); // at most one live document per id in a generation
+    body.put("timeout", settings.queryTimeout().toMillis() + "ms");
+    Duration httpTimeout = settings.queryTimeout().plusSeconds(1); // let Vespa answer its own timeout first
+    return http.post("/search/", body, httpTimeout).thenCompose(reply -> {
+      JsonNode root = reply.body().path("root");
+      JsonNode errors = root.path("errors");
+      if (reply.status() != 200 || errors.size() > 0) {
+        return failed(queryFailure(generation.id(), reply, errors));
+      }
+      Map<String, float[]> vectors = new HashMap<>((int) (ids.size() / 0.75f) + 1);
+      for (JsonNode child : root.path("children")) {
+        JsonNode fields = child.path("fields");
+        JsonNode id = fields.path(F_ITEM_ID);
+        float[] vector = denseTensor(fields.path(F_EMBEDDING), generation.dimension());
+        if (!id.isTextual() || vector == null) {
+          // Live documents always hold a vector of the schema's dimension, so this is a deployment problem.
+          return failed(new VectorIndexException("a hit of a vector lookup from Vespa has no " + F_ITEM_ID + " or no "
+              + F_EMBEDDING + " of dimension " + generation.dimension() + " (is the summary class '"
+              + VespaLayout.VECTORS_SUMMARY + "' deployed?): " + child, false));
+        }
+        vectors.put(id.asText(), vector);
+      }
+      return CompletableFuture.completedFuture(vectors);
+    });
   }
 
   private CompletableFuture<List<Hit>> query(long generation, float[] vector, int k, SearchFilter filter,

@@ -24,13 +24,31 @@ final class DoubleSchema {
 
   enum Kind { STRING, LONG, INT, DOUBLE, BOOL, STRING_ARRAY, TENSOR, STRUCT_ARRAY }
 
-  /** One document field; {@code attribute} fields can be filtered on in YQL. */
-  record Field(String name, Kind kind, boolean attribute, String typeText) {}
+  /**
+   * One document field; {@code attribute} fields can be filtered on in YQL, {@code summary} fields (indexing
+   * {@code summary}) are in the default summary class.
+   */
+  record Field(String name, Kind kind, boolean attribute, boolean summary, String typeText) {}
 
   record Struct(String name, Map<String, Kind> fields) {}
 
   record DocType(String name, Map<String, Field> fields, Map<String, Struct> structs,
-      Map<String, Map<String, Integer>> rankProfileInputs, Map<String, List<String>> summaries) {}
+      Map<String, Map<String, Integer>> rankProfileInputs, Map<String, List<String>> summaries) {
+
+    /**
+     * The fields of the summary class {@code default}, as Vespa composes it: every field with {@code summary} in its
+     * indexing statement and every field named in any document-summary (besides sddocname and documentid).
+     */
+    List<String> defaultSummary() {
+      List<String> out = new ArrayList<>();
+      for (Field f : fields.values()) {
+        if (f.summary() || summaries.values().stream().anyMatch(names -> names.contains(f.name()))) {
+          out.add(f.name());
+        }
+      }
+      return out;
+    }
+  }
 
   private final Map<String, DocType> types;
   private final int dimension;
@@ -149,9 +167,10 @@ final class DoubleSchema {
         throw new IllegalStateException("cannot read field header '" + fb.header() + "'");
       }
       boolean attribute = fb.lines().stream().anyMatch(l -> l.startsWith("indexing:") && l.contains("attribute"));
+      boolean summary = fb.lines().stream().anyMatch(l -> l.startsWith("indexing:") && l.contains("summary"));
       Kind kind = kind(m.group(2), structs);
       String typeText = kind == Kind.TENSOR ? "tensor<float>(x[" + dimension + "])" : m.group(2);
-      fields.put(m.group(1), new Field(m.group(1), kind, attribute, typeText));
+      fields.put(m.group(1), new Field(m.group(1), kind, attribute, summary, typeText));
     });
     Map<String, Map<String, Integer>> profiles = new LinkedHashMap<>();
     schema.named("rank-profile").forEach(rp -> {
@@ -167,6 +186,12 @@ final class DoubleSchema {
     Map<String, List<String>> summaries = new LinkedHashMap<>();
     schema.named("document-summary").forEach(ds -> summaries.put(ds.header().split(" ")[1],
         ds.named("summary").map(b -> b.header().split(" ")[1]).toList()));
+    summaries.forEach((summary, names) -> names.forEach(n -> {
+      if (!fields.containsKey(n)) { // Vespa refuses to deploy it
+        throw new IllegalStateException("document-summary " + summary + " names '" + n + "', which is not a field of "
+            + name);
+      }
+    }));
     return new DocType(name, fields, structs, profiles, summaries);
   }
 

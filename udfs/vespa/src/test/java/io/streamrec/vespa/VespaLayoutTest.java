@@ -27,6 +27,13 @@ class VespaLayoutTest {
   }
 
   @Test
+  void aVectorLookupReadsOneNamespaceOneGenerationAndNoTombstones() {
+    assertThat(VespaLayout.vectorsYql("streamrec", 3, List.of("b", "a\"x")))
+        .isEqualTo("select * from item where item_id in (\"a\\\"x\", \"b\") and ns contains \"streamrec\""
+            + " and generation = 3 and deleted = false");
+  }
+
+  @Test
   void stringsAreQuotedForYql() {
     assertThat(VespaLayout.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
     DoubleLexer lex = new DoubleLexer(VespaLayout.quote("a\"b\\c\nd\u0001"));

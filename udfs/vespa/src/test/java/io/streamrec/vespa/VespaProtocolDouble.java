@@ -67,11 +67,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * JSON objects with {@code pathId}, {@code id} and {@code message} on errors; statuses 200, 400, 404 (GET only), 412.
  * Queries: GET or POST {@code /search/} with the YQL {@link DoubleYql} parses (anything else is 400 with
  * {@code root.errors}), {@code input.query(q)} (or {@code ranking.features.query(q)}) checked against the rank
- * profile's declared input, {@code ranking.profile}, {@code hits}, {@code presentation.summary}; exact nearest
+ * profile's declared input, {@code ranking.profile} (a declared profile or the built-in {@code default} and
+ * {@code unranked}), {@code hits}, {@code presentation.summary} (a declared class, or {@code default}: every field
+ * with {@code summary} in its indexing or named in some class, as Vespa composes it), {@code
+ * presentation.format.tensors} (alias {@code format.tensors}; {@code short} by default, as for a GET); exact nearest
  * neighbours scored by closeness under the dotproduct metric (the inner product), filters as pre-filters, at most
- * {@code targetHits} hits; responses in the default result format ({@code root.children[]} with {@code id},
- * {@code relevance}, {@code source}, {@code fields}; {@code root.errors[]} with {@code code}, {@code summary},
- * {@code message}).
+ * {@code targetHits} hits; without nearestNeighbor, every match scores 0 (in id order); responses in the default
+ * result format ({@code root.children[]} with {@code id}, {@code relevance}, {@code source}, {@code fields};
+ * {@code root.errors[]} with {@code code}, {@code summary}, {@code message}).
  *
  * <p><b>Faults.</b> The next N feed operations (puts, updates, removes; not GETs, selections or handshakes) can be
  * answered with a chosen status (429, 503, 500, 400, ...) and message; feed operations can be delayed, or stalled
@@ -87,6 +90,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class VespaProtocolDouble implements AutoCloseable {
   static final String CLUSTER = VespaLayout.DEFAULT_CLUSTER;
+  /** The rank profiles every schema has without declaring them. */
+  private static final List<String> BUILT_IN_RANK_PROFILES = List.of("default", "unranked");
+  private static final List<String> TENSOR_FORMATS = List.of("short", "long", "short-value", "long-value");
 
   private final DoubleSchema schema;
   private final Server server;
@@ -766,11 +772,16 @@ final class VespaProtocolDouble implements AutoCloseable {
     }
     DoubleSchema.DocType dt = schema.type(yql.docType());
     String profile = text(params, "ranking.profile", text(params, "ranking", "default"));
-    if (!profile.equals("default") && !dt.rankProfileInputs().containsKey(profile)) {
+    if (!BUILT_IN_RANK_PROFILES.contains(profile) && !dt.rankProfileInputs().containsKey(profile)) {
       return searchError(400, 4, "Requested rank profile '" + profile + "' is undefined for document type '"
           + dt.name() + "'");
     }
-    String summary = text(params, "presentation.summary", null);
+    String summary = text(params, "presentation.summary", text(params, "summary", null));
+    String tensorFormat = text(params, "presentation.format.tensors", text(params, "format.tensors", null));
+    if (tensorFormat != null && !TENSOR_FORMATS.contains(tensorFormat)) {
+      return searchError(400, 4, "Could not set 'presentation.format.tensors' to '" + tensorFormat + "': the double "
+          + "knows " + TENSOR_FORMATS);
+    }
     if (summary != null && !summary.equals("default") && !dt.summaries().containsKey(summary)) {
       return searchError(400, 4, "invalid presentation.summary=" + summary + ": not a summary class of "
           + dt.name() + " " + dt.summaries().keySet());
@@ -831,13 +842,14 @@ final class VespaProtocolDouble implements AutoCloseable {
         hit.put("id", "index:" + CLUSTER + "/0/" + Integer.toHexString(s.doc().id().hashCode()));
         hit.put("relevance", s.score());
         hit.put("source", CLUSTER);
-        hit.set("fields", summaryFields(dt, s.doc(), summary, yql.select()));
+        hit.set("fields", summaryFields(dt, s.doc(), summary, yql.select(), tensorFormat));
       }
     }
     return new Reply(200, nodes.objectNode().set("root", root));
   }
 
-  private ObjectNode summaryFields(DoubleSchema.DocType dt, Stored d, String summary, List<String> select) {
+  private ObjectNode summaryFields(DoubleSchema.DocType dt, Stored d, String summary, List<String> select,
+      String tensorFormat) {
     ObjectNode out = nodes.objectNode();
     List<String> names;
     if (summary != null && !summary.equals("default")) {
@@ -845,7 +857,7 @@ final class VespaProtocolDouble implements AutoCloseable {
     } else {
       out.put("sddocname", dt.name());
       out.put("documentid", d.id());
-      names = new ArrayList<>(dt.fields().keySet());
+      names = dt.defaultSummary();
     }
     for (String name : names) {
       if (!select.isEmpty() && !select.contains(name)) {
@@ -853,7 +865,8 @@ final class VespaProtocolDouble implements AutoCloseable {
       }
       JsonNode v = d.fields().get(name);
       if (v != null) {
-        out.set(name, dt.fields().get(name).kind() == DoubleSchema.Kind.TENSOR ? tensor(v, null) : v.deepCopy());
+        out.set(name, dt.fields().get(name).kind() == DoubleSchema.Kind.TENSOR ? tensor(v, tensorFormat)
+            : v.deepCopy());
       }
     }
     return out;

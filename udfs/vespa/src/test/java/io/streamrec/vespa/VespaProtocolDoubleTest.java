@@ -2,6 +2,8 @@ package io.streamrec.vespa;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,40 @@ class VespaProtocolDoubleTest {
     assertThat(two.body().path("root").path("children").findValuesAsText("item_id")).containsExactly("a", "b");
     assertThat(two.body().path("root").path("children").get(0).path("fields").path("embedding").path("type")
         .asText()).isEqualTo("tensor<float>(x[8])"); // the default summary carries everything
+  }
+
+  @Test
+  void aLookupByIdIsUnrankedAndItsSummaryClassCarriesTheVectorInTheRequestedTensorFormat() {
+    put("1:a", "", item(1));
+    put("1:b", "", "\"ns\": \"ns\", \"item_id\": \"b\", \"generation\": 1, \"embedding\": [0,1,0,0,0,0,0,0]");
+    put("2:a", "", "\"ns\": \"ns\", \"item_id\": \"a\", \"generation\": 2, \"embedding\": " + V8);
+    String yql = "select * from item where item_id in (\"a\", \"b\", \"c\") and generation = 1";
+    RawH2c.Reply r = http.query(yql, "\"ranking.profile\": \"unranked\", \"presentation.summary\": "
+        + "\"item_vectors\", \"presentation.format.tensors\": \"short-value\", \"hits\": 3");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode children = r.body().path("root").path("children");
+    assertThat(children.findValuesAsText("item_id")).containsExactlyInAnyOrder("a", "b");
+    assertThat(children.get(0).path("relevance").asDouble()).isZero();
+    for (JsonNode hit : children) {
+      assertThat(hit.path("fields").size()).as("only the summary class's fields").isEqualTo(2);
+      assertThat(hit.path("fields").path("embedding").isArray()).isTrue();
+    }
+    RawH2c.Reply long_ = http.query(yql, "\"ranking\": \"unranked\", \"summary\": \"item_vectors\", "
+        + "\"format\": {\"tensors\": \"long\"}");
+    assertThat(long_.body().path("root").path("children").get(0).path("fields").path("embedding").path("cells")
+        .size()).isEqualTo(8);
+    RawH2c.Reply short_ = http.query(yql, "\"ranking\": \"unranked\", \"summary\": \"item_vectors\"");
+    assertThat(short_.body().path("root").path("children").get(0).path("fields").path("embedding").path("values")
+        .size()).as("short is the default").isEqualTo(8);
+    assertThat(http.query(yql, "\"presentation.format.tensors\": \"pretty\"").status()).isEqualTo(400);
+  }
+
+  @Test
+  void theDefaultSummaryHoldsSummaryFieldsAndEveryFieldOfAnySummaryClass() {
+    DoubleSchema.DocType item = DoubleSchema.streamrec(8).type("item");
+    assertThat(item.fields().get("embedding").summary()).as("indexing: attribute | index").isFalse();
+    assertThat(item.defaultSummary()).as("embedding is named in item_vectors").contains("embedding", "item_id",
+        "version");
   }
 
   @ParameterizedTest

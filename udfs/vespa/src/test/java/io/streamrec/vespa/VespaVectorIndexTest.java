@@ -16,6 +16,7 @@ import io.streamrec.core.index.VectorIndexException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -280,6 +281,58 @@ class VespaVectorIndexTest {
     assertThat(ids(index.similarNow(odd, 5, SearchFilter.none()))).containsExactly("near");
     assertThat(index.writeNow(new IndexWrite.UpdateAttributes(1, odd, ATTRS, 2)))
         .isEqualTo(IndexWriteOutcome.APPLIED);
+  }
+
+  @Test
+  void aVectorLookupIsOneQueryPerFourHundredIdsWithIdsEscapedAndTheActiveGenerationOnly() {
+    VespaVectorIndex index = open("namespace=t");
+    index.create(G1);
+    index.publish(1);
+    String odd = "a/b c\"d\\e:f%g+h";
+    index.writeNow(upsert(odd, 0, 1));
+    index.writeNow(upsert("plain", 1, 1));
+    int before = vespa.yqls().size();
+
+    Map<String, float[]> two = index.vectorsNow(List.of(odd, "plain", "absent"));
+    assertThat(two).containsOnlyKeys(odd, "plain");
+    assertThat(two.get(odd)).containsExactly(axis(0));
+    assertThat(vespa.yqls().subList(before, vespa.yqls().size())).containsExactly("select * from item where item_id"
+        + " in (\"a/b c\\\"d\\\\e:f%g+h\", \"absent\", \"plain\") and ns contains \"t\" and generation = 1"
+        + " and deleted = false");
+
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < VespaVectorIndex.VECTORS_PER_QUERY * 2 + 1; i++) {
+      many.add("x" + i);
+    }
+    many.add("plain");
+    before = vespa.yqls().size();
+    assertThat(index.vectorsNow(many)).containsOnlyKeys("plain");
+    assertThat(vespa.yqls().size() - before).isEqualTo(3);
+    assertThat(index.vectorsNow(List.of())).isEmpty();
+    assertThat(vespa.yqls().size() - before).as("an empty lookup sends nothing").isEqualTo(3);
+  }
+
+  @Test
+  void aFailedVectorLookupQueryFailsTheWholeLookupRetryablyWhenTransient() {
+    VespaVectorIndex index = open("namespace=t");
+    index.create(G1);
+    index.publish(1);
+    index.writeNow(upsert("a", 0, 1));
+    List<String> many = new ArrayList<>(List.of("a"));
+    for (int i = 0; i < VespaVectorIndex.VECTORS_PER_QUERY; i++) {
+      many.add("x" + i);
+    }
+
+    vespa.failNextSearches(1, 504, 12, "Timeout while waiting for content nodes");
+    VectorIndexException slow = failure(index.vectors(many));
+    assertThat(slow.retryable()).isTrue();
+    assertThat(slow.getMessage()).contains("12 Timed out").contains("Timeout while waiting for content nodes");
+
+    vespa.failNextSearches(1, 400, 4, "Invalid query parameter: no summary class item_vectors");
+    VectorIndexException bad = failure(index.vectors(List.of("a")));
+    assertThat(bad.retryable()).isFalse();
+    assertThat(bad.getMessage()).contains("status 400").contains("item_vectors");
+    assertThat(index.vectorsNow(many)).containsOnlyKeys("a");
   }
 
   // ------------------------------------------------------------------------------------------ compression

@@ -1,7 +1,9 @@
 package io.streamrec.core.index;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +41,14 @@ public interface VectorIndex extends AutoCloseable {
    */
   CompletableFuture<List<Hit>> similar(String itemId, int k, SearchFilter filter);
 
+  /**
+   * The stored vectors of the active generation for those of {@code itemIds} that it holds (deleted and unknown ids
+   * are absent from the map), in one call. Empty when no generation is active; fails for a null id. The map and its
+   * arrays are read-only: a backend may hand out the arrays it keeps (an array is never changed once stored, and a
+   * caller must not change it either).
+   */
+  CompletableFuture<Map<String, float[]>> vectors(Collection<String> itemIds);
+
   /** The generation searches read, if one was published. */
   Optional<Generation> active();
 
@@ -71,6 +81,10 @@ public interface VectorIndex extends AutoCloseable {
 
   default List<Hit> similarNow(String itemId, int k, SearchFilter filter) {
     return await(similar(itemId, k, filter));
+  }
+
+  default Map<String, float[]> vectorsNow(Collection<String> itemIds) {
+    return await(vectors(itemIds));
   }
 
   /** Waits for a future with {@link #BLOCKING_TIMEOUT}, unwrapping a {@link VectorIndexException}. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -260,6 +261,106 @@ public abstract class VectorIndexContract {
     assertThat(index.active()).isEmpty();
     assertThat(index.searchNow(unit(1), 5, SearchFilter.none())).isEmpty();
     assertThat(index.similarNow("a", 5, SearchFilter.none())).isEmpty();
+    assertThat(index.vectorsNow(List.of("a"))).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------------- vectors
+
+  protected static void assertVector(float[] actual, float[] expected) {
+    assertThat(actual).hasSize(expected.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).as("component %d", i).isCloseTo(expected[i], within(1e-6f));
+    }
+  }
+
+  @Test
+  void vectorsAreTheNewestWrittenOnesAndSurviveAttributeUpdates() {
+    activeG1();
+    upsert(1, "a", unit(11), attrs(), 1);
+    upsert(1, "b", unit(12), attrs(), 1);
+    upsert(1, "c", unit(13), attrs(), 1);
+    upsert(1, "c", unit(14), attrs(), 2); // replaced
+    assertThat(upsert(1, "a", unit(15), attrs(), 1)).isEqualTo(IndexWriteOutcome.STALE); // refused: not stored
+    assertThat(index.writeNow(new IndexWrite.UpdateAttributes(1, "b", attrs(false, List.of("DE"), 0, "x"), 2)))
+        .isEqualTo(IndexWriteOutcome.APPLIED);
+
+    Map<String, float[]> vectors = index.vectorsNow(List.of("a", "b", "c"));
+    assertThat(vectors).containsOnlyKeys("a", "b", "c");
+    assertVector(vectors.get("a"), unit(11));
+    assertVector(vectors.get("b"), unit(12));
+    assertVector(vectors.get("c"), unit(14));
+    assertVector(index.vectorsNow(List.of("b", "b")).get("b"), unit(12)); // duplicates are one id
+  }
+
+  @Test
+  void unknownAndDeletedItemsAreAbsentFromTheVectors() {
+    activeG1();
+    upsert(1, "kept", unit(21), attrs(), 1);
+    upsert(1, "gone", unit(22), attrs(), 1);
+    assertThat(index.writeNow(new IndexWrite.Delete(1, "gone", 2))).isEqualTo(IndexWriteOutcome.APPLIED);
+    assertThat(index.writeNow(new IndexWrite.Delete(1, "never-written", 1))).isEqualTo(IndexWriteOutcome.APPLIED);
+
+    Map<String, float[]> vectors = index.vectorsNow(List.of("kept", "gone", "never-written", "unknown"));
+    assertThat(vectors).containsOnlyKeys("kept");
+    assertVector(vectors.get("kept"), unit(21));
+    assertThat(index.vectorsNow(List.of())).isEmpty();
+    assertThat(index.vectorsNow(Set.of("unknown"))).isEmpty();
+  }
+
+  @Test
+  void vectorsReadTheActiveGenerationOnlyUntilANewOneIsPublished() {
+    index.create(G1);
+    upsert(1, "early", unit(31), attrs(), 1);
+    // Created, filled, not published: nothing is active, so nothing is visible.
+    assertThat(index.vectorsNow(List.of("early"))).isEmpty();
+    index.publish(1);
+    assertVector(index.vectorsNow(List.of("early")).get("early"), unit(31));
+
+    upsert(1, "old-only", unit(32), attrs(), 1);
+    index.create(G2);
+    upsert(2, "early", unit(33), attrs(), 1); // the new model's vector of the same item
+    upsert(2, "new-only", unit(34), attrs(), 1);
+    Map<String, float[]> building = index.vectorsNow(List.of("early", "old-only", "new-only"));
+    assertThat(building).containsOnlyKeys("early", "old-only");
+    assertVector(building.get("early"), unit(31));
+
+    index.publish(2);
+    Map<String, float[]> published = index.vectorsNow(List.of("early", "old-only", "new-only"));
+    assertThat(published).containsOnlyKeys("early", "new-only");
+    assertVector(published.get("early"), unit(33));
+    assertVector(published.get("new-only"), unit(34));
+  }
+
+  @Test
+  void theVectorsOfHundredsOfIdsComeBackCompleteInOneCall() {
+    activeG1();
+    List<CompletableFuture<IndexWriteOutcome>> writes = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      writes.add(index.write(new IndexWrite.Upsert(1, "v" + i, unit(2000 + i), attrs(), 1)));
+      ids.add("v" + i);
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    assertThat(writes).allSatisfy(w -> assertThat(w.join()).isEqualTo(IndexWriteOutcome.APPLIED));
+    for (int i = 0; i < 150; i++) {
+      ids.add("missing" + i); // 450 ids in all: more than one query's worth for a backend that splits them
+    }
+
+    Map<String, float[]> vectors = index.vectorsNow(ids);
+    assertThat(vectors).hasSize(300);
+    for (int i = 0; i < 300; i++) {
+      assertVector(vectors.get("v" + i), unit(2000 + i));
+    }
+  }
+
+  @Test
+  void aNullIdFailsTheLookup() {
+    activeG1();
+    List<String> ids = new ArrayList<>();
+    ids.add("a");
+    ids.add(null);
+    assertThatThrownBy(() -> index.vectorsNow(ids)).isInstanceOf(VectorIndexException.class)
+        .hasMessageContaining("null");
   }
 
   @Test

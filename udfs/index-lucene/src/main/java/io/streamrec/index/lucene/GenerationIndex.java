@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,11 +44,12 @@ import org.apache.lucene.util.Bits;
 
 /**
  * One generation of the embedded index: its own Lucene index (heap directory, NRT {@link SearcherManager}), the
- * newest version of every item it has seen (for stale-write checks, tombstones, attribute-only updates and
- * item-to-item lookups) and the writes waiting to become searchable.
+ * newest version of every item it has seen (for stale-write checks, tombstones, attribute-only updates,
+ * item-to-item and vector lookups) and the writes waiting to become searchable.
  *
  * <p>Writes are serialised on this object and applied to the {@link IndexWriter} at once; their futures complete
- * when a refresh has made them visible. Searches take no lock: they acquire a point-in-time searcher.
+ * when a refresh has made them visible. Searches and lookups take no lock: searches acquire a point-in-time
+ * searcher, lookups read the concurrent map of newest entries.
  */
 final class GenerationIndex {
   private record Entry(float[] vector, ItemAttributes attributes, long version) {
@@ -66,8 +68,17 @@ final class GenerationIndex {
   private final LeafColumns.Dictionary dictionary = new LeafColumns.Dictionary();
   private final Map<Object, LeafColumns> columns = new ConcurrentHashMap<>();
 
+  /**
+   * The newest entry of every item. Written only under this object's lock (so a write's stale check and its put are
+   * atomic), read without it: serving's lookups ({@link #vectors}, {@link #similar}) must not wait behind a write,
+   * which holds the lock across {@link IndexWriter#updateDocument} (a graph insertion, at times a segment flush).
+   * Measured with a writer upserting flat out (32-d): a 300-id lookup under the lock took 1 ms median, 86 ms p99;
+   * without it 0.1 ms and 0.2 ms. Entries are immutable and replaced, never changed, so a reader sees a whole old or
+   * a whole new entry.
+   */
+  private final Map<String, Entry> items = new ConcurrentHashMap<>();
+
   // guarded by this
-  private final Map<String, Entry> items = new HashMap<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long lastSeqNo;
   private boolean retired;
@@ -304,16 +315,33 @@ final class GenerationIndex {
   }
 
   List<Hit> similar(String itemId, int k, SearchFilter filter) {
-    Entry e;
-    synchronized (this) {
-      e = items.get(itemId);
-    }
+    Entry e = items.get(itemId);
     if (e == null || e.deleted()) {
       return List.of();
     }
     Set<String> excludes = new HashSet<>(filter.excludeIds());
     excludes.add(itemId);
     return search(e.vector(), k, filter.withExcludes(excludes));
+  }
+
+  /**
+   * The stored vectors of those of {@code itemIds} this generation holds, as {@link #similar} sees them (a write is
+   * visible here once applied, before the refresh that makes it searchable). The arrays are the entries' own: an
+   * upsert stores a copy of the caller's vector and nothing changes it afterwards, so handing them out is safe as long
+   * as callers treat them as read-only, which the {@code VectorIndex} contract requires.
+   */
+  Map<String, float[]> vectors(Collection<String> itemIds) {
+    Map<String, float[]> out = new HashMap<>(Math.max(4, (int) (itemIds.size() / 0.75f) + 1));
+    for (String id : itemIds) {
+      if (id == null) {
+        throw new VectorIndexException("item ids must not be null", false);
+      }
+      Entry e = items.get(id);
+      if (e != null && !e.deleted()) {
+        out.put(id, e.vector());
+      }
+    }
+    return out;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.streamrec.core.index.SearchFilter;
 import io.streamrec.core.index.VectorIndex;
 import io.streamrec.core.index.VectorIndexException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Generations.</b> Each generation is its own Lucene index; {@link #publish(long)} swaps the active reference
  * and retires older generations (a search in progress keeps its generation open until it finishes).
  *
- * <p>Searches run on the caller's thread (in-process CPU work, no I/O) and return completed futures.
+ * <p>Searches and {@link #vectors} lookups run on the caller's thread (in-process CPU work, no I/O) and return
+ * completed futures.
  */
 public final class LuceneVectorIndex implements VectorIndex {
   private static final Map<String, LuceneVectorIndex> SHARED = new ConcurrentHashMap<>();
@@ -142,19 +144,36 @@ public final class LuceneVectorIndex implements VectorIndex {
     return onActive(g -> g.similar(itemId, k, filter));
   }
 
+  /**
+   * The active generation's newest vectors, read from its entries without a lock or a Lucene searcher: one map
+   * lookup per id, on the caller's thread. The arrays are the index's own and read-only (see
+   * {@link VectorIndex#vectors}).
+   */
+  @Override
+  public CompletableFuture<Map<String, float[]>> vectors(Collection<String> itemIds) {
+    if (itemIds == null) {
+      return CompletableFuture.failedFuture(new VectorIndexException("item ids must not be null", false));
+    }
+    return onActive(g -> g.vectors(itemIds), Map.of());
+  }
+
   private CompletableFuture<List<Hit>> onActive(java.util.function.Function<GenerationIndex, List<Hit>> search) {
+    return onActive(search, List.of());
+  }
+
+  private <T> CompletableFuture<T> onActive(java.util.function.Function<GenerationIndex, T> read, T none) {
     try {
       while (true) {
         checkOpen();
         GenerationIndex g = active;
         if (g == null) {
-          return CompletableFuture.completedFuture(List.of());
+          return CompletableFuture.completedFuture(none);
         }
         if (!g.acquire()) {
           continue; // retired between the read and the acquire: the next read sees its successor
         }
         try {
-          return CompletableFuture.completedFuture(search.apply(g));
+          return CompletableFuture.completedFuture(read.apply(g));
         } finally {
           g.release();
         }
