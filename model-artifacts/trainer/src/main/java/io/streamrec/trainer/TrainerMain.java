@@ -82,7 +82,8 @@ public final class TrainerMain {
       InteractionLog log = data.load();
       TrainingRun.Settings settings = TrainingRun.Settings.defaults(version);
       TwoTowerConfig towers = settings.towers().withEpochs(epochs).withMaxSeconds(maxSeconds).withSeed(seed);
-      settings = new TrainingRun.Settings(version, towers, settings.ranker(), settings.candidatesPerUser(),
+      settings = new TrainingRun.Settings(version, towers, settings.ranker(), settings.firstStage(),
+          settings.candidatesPerUser(),
           settings.validationDays(), settings.testDays());
       long start = System.nanoTime();
       new TrainingRun(log, settings, System.out).run(data.registry());

@@ -24,7 +24,8 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>towers A on the training events (validated on the validation window) — the retrieval the ranker learns on;
- *   <li>the ranker on the validation window, with A's candidates and point-in-time features;
+ *   <li>both ranking stages on the validation window, with A's candidates and point-in-time features: the heavy
+ *       ranker and the light first stage, on the same examples;
  *   <li>towers B on training + validation events — the shipped retrieval;
  *   <li>ONNX export of B's towers and the ranker, with manifests and model cards, made current.
  * </ol>
@@ -35,16 +36,17 @@ import java.util.function.Function;
 public final class TrainingRun {
 
   /** What to run. */
-  public record Settings(String version, TwoTowerConfig towers, RankerTrainer.Config ranker, int candidatesPerUser,
-      int validationDays, int testDays) {
+  public record Settings(String version, TwoTowerConfig towers, RankerTrainer.Config ranker,
+      RankerTrainer.Config firstStage, int candidatesPerUser, int validationDays, int testDays) {
     public static Settings defaults(String version) {
-      return new Settings(version, TwoTowerConfig.defaults(), RankerTrainer.Config.defaults(), 100, 14, 14);
+      return new Settings(version, TwoTowerConfig.defaults(), RankerTrainer.Config.defaults(),
+          RankerTrainer.Config.firstStage(), 100, 14, 14);
     }
   }
 
   /** What came out. */
-  public record Outcome(TwoTowerTrainer.Result towersA, RankerTrainer.Result ranker, TwoTowerTrainer.Result towersB,
-      TemporalSplit split) {}
+  public record Outcome(TwoTowerTrainer.Result towersA, RankerTrainer.Result ranker,
+      RankerTrainer.Result firstStage, TwoTowerTrainer.Result towersB, TemporalSplit split) {}
 
   private final InteractionLog log;
   private final Settings settings;
@@ -75,21 +77,25 @@ public final class TrainingRun {
     Function<List<InteractionLog.Event>, io.streamrec.datasets.eval.CandidateSource> retrievalA =
         events -> TwoTowerSource.fromWeights(towersA.weights(), log.catalog().values(),
             TwoTowerData.Histories.of(events), log.userRegions());
-    RankerTrainer.Result ranker =
-        RankerPipeline.train(log, split, retrievalA, settings.candidatesPerUser(), settings.ranker());
+    RankerPipeline.Data rankingData = RankerPipeline.data(log, split, retrievalA, settings.candidatesPerUser());
+    RankerTrainer.Result ranker = RankerTrainer.train(rankingData.fit(), rankingData.validation(), settings.ranker());
     out.printf("ranker: train AUC %.4f, held-out AUC %.4f%n", ranker.trainAuc(), ranker.validationAuc());
+    RankerTrainer.Result firstStage =
+        RankerTrainer.train(rankingData.fit(), rankingData.validation(), settings.firstStage());
+    out.printf("first stage: train AUC %.4f, held-out AUC %.4f%n", firstStage.trainAuc(),
+        firstStage.validationAuc());
 
     List<TwoTowerExample> allExamples = TwoTowerData.examples(log, List.of(), trainAndValidation);
     TwoTowerTrainer.Result towersB = trainer.train(allExamples, List.of(), settings.towers());
     out.printf("towers B: %d epochs on %,d examples, %.0f examples/s%n", towersB.epochsCompleted(),
         allExamples.size(), towersB.examplesPerSecond());
 
-    export(registry, towersA, towersB.weights(), ranker, split);
-    return new Outcome(towersA, ranker, towersB, split);
+    export(registry, towersA, towersB.weights(), ranker, firstStage, split);
+    return new Outcome(towersA, ranker, firstStage, towersB, split);
   }
 
   private void export(ModelRegistry registry, TwoTowerTrainer.Result towersA, TwoTowerWeights towers,
-      RankerTrainer.Result ranker, TemporalSplit split) throws Exception {
+      RankerTrainer.Result ranker, RankerTrainer.Result firstStage, TemporalSplit split) throws Exception {
     ArtifactWriter writer = new ArtifactWriter(registry);
     String data = log.fingerprint() + " before=" + split.testStart();
     Map<String, Double> towerMetrics = new LinkedHashMap<>();
@@ -106,16 +112,24 @@ public final class TrainingRun {
         dim, data, towerMetrics, card("Two-tower user tower", "the user's recent items (masked mean of the shared"
             + " id embeddings), region and age bucket → L2-normalised " + dim + "-d vector; score = dot product"
             + " with item vectors", data, towerMetrics, settings.towers().toString()));
-    Map<String, Double> rankerMetrics = new LinkedHashMap<>();
-    rankerMetrics.put("train_auc", ranker.trainAuc());
-    rankerMetrics.put("held_out_auc", ranker.validationAuc());
-    writer.write(ModelRegistry.RANKER, settings.version(),
-        XgboostOnnx.convert(ranker.modelJson(), RankerFeatures.SIZE, ArtifactWriter.RANKER_INPUT,
+    writeRanker(writer, ModelRegistry.FIRST_STAGE, firstStage, settings.firstStage(), data, "First ranking stage",
+        "XGBoost binary:logistic, small (run over every merged candidate; the ranker then scores the best few),"
+            + " over the features in the manifest (NaN = missing); the output is the raw margin, higher is better");
+    writeRanker(writer, ModelRegistry.RANKER, ranker, settings.ranker(), data, "Ranker",
+        "XGBoost binary:logistic over the features in the manifest (NaN = missing); the output is the raw margin"
+            + " (log-odds), higher is better");
+  }
+
+  private void writeRanker(ArtifactWriter writer, String model, RankerTrainer.Result result,
+      RankerTrainer.Config config, String data, String title, String what) throws Exception {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("train_auc", result.trainAuc());
+    metrics.put("held_out_auc", result.validationAuc());
+    writer.write(model, settings.version(),
+        XgboostOnnx.convert(result.modelJson(), RankerFeatures.SIZE, ArtifactWriter.RANKER_INPUT,
             ArtifactWriter.RANKER_OUTPUT),
         ArtifactWriter.rankerInputs(), ArtifactWriter.rankerOutputs(), RankerFeatures.NAMES, null, data,
-        rankerMetrics, card("Ranker", "XGBoost binary:logistic over the features in the manifest (NaN = missing);"
-            + " the output is the raw margin (log-odds), higher is better", data, rankerMetrics,
-            settings.ranker().toString()));
+        metrics, card(title, what, data, metrics, config.toString()));
   }
 
   private static String card(String title, String what, String data, Map<String, Double> metrics, String config) {

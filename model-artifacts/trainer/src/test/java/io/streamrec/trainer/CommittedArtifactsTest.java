@@ -28,7 +28,8 @@ class CommittedArtifactsTest {
       new ModelRegistry(OnlineRetailDataset.defaultDir().getParent().getParent());
 
   @ParameterizedTest
-  @ValueSource(strings = {ModelRegistry.TWO_TOWER_ITEM, ModelRegistry.TWO_TOWER_USER, ModelRegistry.RANKER})
+  @ValueSource(strings = {ModelRegistry.TWO_TOWER_ITEM, ModelRegistry.TWO_TOWER_USER, ModelRegistry.RANKER,
+      ModelRegistry.FIRST_STAGE})
   void theCurrentModelMatchesItsManifest(String model) throws Exception {
     Path dir = REGISTRY.currentDir(model);
     ModelManifest manifest = REGISTRY.currentManifest(model);
@@ -43,7 +44,7 @@ class CommittedArtifactsTest {
       assertThat(describe(session.getInputInfo())).isEqualTo(describe(manifest.inputs()));
       assertThat(describe(session.getOutputInfo())).isEqualTo(describe(manifest.outputs()));
     }
-    if (model.equals(ModelRegistry.RANKER)) {
+    if (model.equals(ModelRegistry.RANKER) || model.equals(ModelRegistry.FIRST_STAGE)) {
       assertThat(manifest.features()).isEqualTo(RankerFeatures.NAMES);
     } else {
       assertThat(manifest.embeddingDim()).isEqualTo(manifest.outputs().get(0).shape().get(1).intValue());

@@ -32,19 +32,23 @@ class TrainingRunTest {
     TrainingRun.Settings defaults = TrainingRun.Settings.defaults("vtest");
     TrainingRun.Settings settings = new TrainingRun.Settings("vtest",
         defaults.towers().withEpochs(1).withMaxSeconds(15), new RankerTrainer.Config(20, 3, 0.1, 0.8, 0.8, 1, 7, 2),
-        30, 14, 14);
+        new RankerTrainer.Config(5, 2, 0.3, 0.8, 0.8, 1, 7, 2), 30, 14, 14);
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     ModelRegistry registry = new ModelRegistry(models);
     TrainingRun.Outcome outcome =
         new TrainingRun(log, settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run(registry);
 
-    for (String model : List.of(ModelRegistry.TWO_TOWER_ITEM, ModelRegistry.TWO_TOWER_USER, ModelRegistry.RANKER)) {
+    for (String model : List.of(ModelRegistry.TWO_TOWER_ITEM, ModelRegistry.TWO_TOWER_USER, ModelRegistry.RANKER,
+        ModelRegistry.FIRST_STAGE)) {
       assertThat(registry.currentVersion(model)).isEqualTo("vtest");
       ModelManifest manifest = registry.currentManifest(model);
       assertThat(manifest.trainingData()).contains("events=40000");
       assertThat(registry.currentDir(model).resolve("MODEL_CARD.md")).exists();
     }
     assertThat(registry.currentManifest(ModelRegistry.RANKER).features()).isEqualTo(RankerFeatures.NAMES);
+    assertThat(registry.currentManifest(ModelRegistry.FIRST_STAGE).features()).isEqualTo(RankerFeatures.NAMES);
+    assertThat(registry.currentManifest(ModelRegistry.FIRST_STAGE).sha256())
+        .isNotEqualTo(registry.currentManifest(ModelRegistry.RANKER).sha256());
 
     // The exported item tower computes what the trained weights compute.
     List<TwoTowerInputs.ItemInput> items = new ArrayList<>(log.catalog().values()).subList(0, 50);

@@ -22,9 +22,19 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 public final class RankerPipeline {
   private RankerPipeline() {}
 
+  /** The ranking examples: rows to fit on, and the held-out users' rows to validate on. */
+  public record Data(RankerData fit, RankerData validation) {}
+
   public static RankerTrainer.Result train(InteractionLog log, TemporalSplit split,
       Function<List<InteractionLog.Event>, CandidateSource> retrieval, int candidatesPerUser,
       RankerTrainer.Config config) throws XGBoostError {
+    Data data = data(log, split, retrieval, candidatesPerUser);
+    return RankerTrainer.train(data.fit(), data.validation(), config);
+  }
+
+  /** Builds the examples both ranking stages train on. */
+  public static Data data(InteractionLog log, TemporalSplit split,
+      Function<List<InteractionLog.Event>, CandidateSource> retrieval, int candidatesPerUser) {
     List<InteractionLog.Event> train = split.train(log);
     Map<String, Set<String>> history = TemporalSplit.itemsByUser(train);
     Map<String, Set<String>> window = TemporalSplit.itemsByUser(split.validation(log));
@@ -45,6 +55,6 @@ public final class RankerPipeline {
         candidatesPerUser);
     RankerData val = RankerData.build(features, split.validationStart(), heldOut, history, window, source,
         candidatesPerUser);
-    return RankerTrainer.train(fit, val, config);
+    return new Data(fit, val);
   }
 }

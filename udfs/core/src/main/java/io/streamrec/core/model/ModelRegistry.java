@@ -15,6 +15,11 @@ public final class ModelRegistry {
   public static final String TWO_TOWER_ITEM = "two-tower-item";
   public static final String TWO_TOWER_USER = "two-tower-user";
   public static final String RANKER = "ranker";
+  /**
+   * The light first ranking stage: same input rows as {@link #RANKER} (the {@link RankerFeatures} of a candidate),
+   * a much smaller model, run over every merged candidate so that the heavy ranker only scores the best few.
+   */
+  public static final String FIRST_STAGE = "first-stage";
   public static final String CURRENT = "CURRENT";
 
   private final Path root;
