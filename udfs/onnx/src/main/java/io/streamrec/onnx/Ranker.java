@@ -11,7 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The ranker (model {@value ModelRegistry#RANKER}): one row of {@link RankerFeatures} per (user, candidate) pair
+ * A ranking stage — the ranker (model {@value ModelRegistry#RANKER}) or the light first stage (model
+ * {@value ModelRegistry#FIRST_STAGE}), which take the same rows: one row of {@link RankerFeatures} per (user, candidate) pair
  * in, one score (the raw margin; higher ranks first) out.
  *
  * <p>{@link #open} checks the artifact against its manifest (see {@link ModelSession}), that the manifest's ordered
@@ -48,16 +49,26 @@ public final class Ranker implements AutoCloseable {
    *     list is not {@link RankerFeatures#NAMES}
    */
   public static Ranker open(ModelRegistry registry, String version, OnnxModels.Options options) {
-    ModelSession model = ModelSession.open(registry, ModelRegistry.RANKER, version, options);
+    return open(registry, ModelRegistry.RANKER, version, options);
+  }
+
+  /**
+   * Opens and checks {@code <registry>/<model>/<version>} of a ranking stage ({@link ModelRegistry#RANKER} or
+   * {@link ModelRegistry#FIRST_STAGE}).
+   *
+   * @throws ModelArtifactException as {@link #open(ModelRegistry, String, OnnxModels.Options)}
+   */
+  public static Ranker open(ModelRegistry registry, String modelName, String version, OnnxModels.Options options) {
+    ModelSession model = ModelSession.open(registry, modelName, version, options);
     try {
       ModelManifest m = model.manifest();
       String problem = featureListProblem(m.features(), RankerFeatures.NAMES);
       if (problem != null) {
-        throw new ModelArtifactException(model.manifestFile() + ": the ranker's feature list is not the one "
+        throw new ModelArtifactException(model.manifestFile() + ": the " + modelName + "'s feature list is not the one "
             + "RankerFeatures writes: " + problem);
       }
       if (m.inputs().size() != 1 || m.outputs().size() != 1) {
-        throw new ModelArtifactException(model.manifestFile() + ": a ranker has one input and one output, the "
+        throw new ModelArtifactException(model.manifestFile() + ": a ranking stage has one input and one output, the "
             + "manifest declares inputs " + names(m.inputs()) + " and outputs " + names(m.outputs()));
       }
       String in = m.inputs().get(0).name();
@@ -109,6 +120,28 @@ public final class Ranker implements AutoCloseable {
 
   public String version() {
     return model.version();
+  }
+
+  /** The model's name in the registry ({@link ModelRegistry#RANKER} or {@link ModelRegistry#FIRST_STAGE}). */
+  public String modelName() {
+    return model.manifest().name();
+  }
+
+  /** "name-version", as responses name the models that scored them. */
+  public String label() {
+    return modelName() + "-" + version();
+  }
+
+  /**
+   * Runs a few inferences on rows of missing values, so that the first real request does not pay for ONNX
+   * Runtime's first-run allocations and the JIT of the call path.
+   */
+  public void warmUp(int rows, int runs) {
+    float[] missing = new float[rows * RankerFeatures.SIZE];
+    java.util.Arrays.fill(missing, Float.NaN);
+    for (int i = 0; i < runs; i++) {
+      score(missing, rows);
+    }
   }
 
   /** The ordered feature names of a row (equal to {@link RankerFeatures#NAMES}). */

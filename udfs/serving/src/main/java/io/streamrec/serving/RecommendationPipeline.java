@@ -4,7 +4,6 @@ import io.streamrec.core.contract.PredictionLog;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.contract.StoreLayout;
-import io.streamrec.core.features.ItemFeatureState;
 import io.streamrec.core.features.ItemFeatureView;
 import io.streamrec.core.features.TrendingFeatures;
 import io.streamrec.core.features.UserFeatureState;
@@ -56,9 +55,11 @@ import java.util.concurrent.TimeoutException;
  *       last items; trending in the region. A user with nothing known gets trending only (cold start);
  *   <li>merge (weighted reciprocal rank, sources tagged) and the viewer filters (excludes, bought, seen/served);
  *   <li>one batched item-feature lookup for every candidate, then the catalog filters (unknown, sold out, region,
- *       age);
- *   <li>the ONNX ranker over the best {@code rankTopN} candidates, one batched inference, features in the order
- *       the ranker's manifest declares;
+ *       age); at the same time, the index's stored vectors of the candidates ANN did not propose, for their
+ *       two-tower score (no item tower runs per request);
+ *   <li>staged ranking (DESIGN §6): the light first stage (ONNX) scores the best {@code rankTopN} candidates, the
+ *       heavy ranker (ONNX) only the first stage's best {@code rankerTopN}; each one batched inference over rows in
+ *       the order the manifests declare;
  *   <li>the final stage: category cap and an exploration slot;
  *   <li>the response (items with score, rank and sources, model versions, per-stage timings) and a prediction-log
  *       record with what the ranker saw.
@@ -81,15 +82,29 @@ public final class RecommendationPipeline {
    * @param trendingK items taken from the trending lists
    * @param freshK items taken from the newest-items lists (item cold start)
    * @param maxCandidates candidates kept after merging
-   * @param rankTopN candidates the ranker scores (the best by merged retrieval score)
+   * @param rankTopN candidates the first ranking stage scores (the best by merged retrieval score)
+   * @param rankerTopN candidates the heavy ranker scores (the first stage's best)
    * @param loggedNegatives ranked but unserved candidates logged with their features
    */
   public record Settings(int annK, int itemToItemSeeds, int itemToItemK, int trendingK, int freshK,
-      int maxCandidates, int rankTopN, CandidateMerger.Weights weights, FinalStage.Settings finalStage,
-      int loggedNegatives) {
+      int maxCandidates, int rankTopN, int rankerTopN, CandidateMerger.Weights weights,
+      FinalStage.Settings finalStage, int loggedNegatives) {
+    public Settings {
+      if (rankTopN < 1 || rankerTopN < 1) {
+        throw new IllegalArgumentException("rankTopN and rankerTopN must be positive: " + rankTopN + ", "
+            + rankerTopN);
+      }
+    }
+
     public static Settings defaults() {
-      return new Settings(200, 3, 50, 100, 50, 400, 300, CandidateMerger.Weights.defaults(),
+      return new Settings(200, 3, 50, 100, 50, 400, 300, 50, CandidateMerger.Weights.defaults(),
           FinalStage.Settings.defaults(), 20);
+    }
+
+    /** The same settings with another number of candidates for the heavy ranker. */
+    public Settings withRankerTopN(int n) {
+      return new Settings(annK, itemToItemSeeds, itemToItemK, trendingK, freshK, maxCandidates, rankTopN, n,
+          weights, finalStage, loggedNegatives);
     }
   }
 
@@ -118,6 +133,7 @@ public final class RecommendationPipeline {
   private final CandidateMerger merger;
   private final FinalStage finalStage;
   private final Executor executor;
+  private final DecodedItems decoded = new DecodedItems(1_000_000);
 
   public RecommendationPipeline(FeatureStore store, VectorIndex index, ServingModels models, Settings settings,
       Executor executor) {
@@ -160,6 +176,9 @@ public final class RecommendationPipeline {
     long stageStart;
     String retrievalModel = "trending";
     String rankingModel = "none";
+    String firstStageModel = null;
+    int firstStageScored;
+    int rankerScored;
 
     Run(RecRequest request, Session session, Deadline deadline) {
       this.request = request;
@@ -167,12 +186,12 @@ public final class RecommendationPipeline {
       this.deadline = deadline;
       this.now = request.ts > 0 ? request.ts : System.currentTimeMillis();
       this.stageStart = System.nanoTime();
-      timings.put("queue", (stageStart - deadline.startNanos()) / 1e6);
+      timings.put(Stage.QUEUE.wireName(), (stageStart - deadline.startNanos()) / 1e6);
     }
 
-    void mark(String stage) {
+    void mark(Stage stage) {
       long t = System.nanoTime();
-      timings.put(stage, (t - stageStart) / 1e6);
+      timings.put(stage.wireName(), (t - stageStart) / 1e6);
       stageStart = t;
     }
 
@@ -229,7 +248,7 @@ public final class RecommendationPipeline {
       Set<String> excluded = new HashSet<>(Arrays.asList(request.exclude));
       CandidateFilters.Viewer viewer = new CandidateFilters.Viewer(region, age, bought, seen, excluded);
       List<String> recent = recentItems(user);
-      mark("features");
+      mark(Stage.FEATURES);
 
       // ---- 2. user tower on the active generation's model
       Optional<Generation> generation = Optional.empty();
@@ -242,13 +261,17 @@ public final class RecommendationPipeline {
       if (generation.isPresent() && !recent.isEmpty() && !deadline.expired()) {
         try {
           UserTower tower = models.userTower(generation.get().modelVersion());
-          userVector = tower.embed(List.of(new TwoTowerInputs.UserInput(recent, region, age)))[0];
-          retrievalModel = "two-tower-" + generation.get().modelVersion();
+          if (tower == null) {
+            reasons.add("user tower " + generation.get().modelVersion() + " is loading: no ANN retrieval");
+          } else {
+            userVector = tower.embed(List.of(new TwoTowerInputs.UserInput(recent, region, age)))[0];
+            retrievalModel = "two-tower-" + generation.get().modelVersion();
+          }
         } catch (RuntimeException e) {
           reasons.add("user tower " + generation.get().modelVersion() + " failed: " + rootMessage(e));
         }
       }
-      mark("user_tower");
+      mark(Stage.USER_TOWER);
 
       // ---- 3. retrieval from every source
       Map<RetrievalSource, List<CandidateMerger.Proposal>> lists = new EnumMap<>(RetrievalSource.class);
@@ -279,13 +302,30 @@ public final class RecommendationPipeline {
       lists.put(RetrievalSource.TRENDING, boards(records, TrendingFeatures::key, region, settings.trendingK()));
       lists.put(RetrievalSource.FRESH, boards(records, TrendingFeatures::freshKey, region, settings.freshK()));
       lists.forEach((s, l) -> perSource.put(s, l.size()));
-      mark("retrieval");
+      mark(Stage.RETRIEVAL);
 
       // ---- 4. merge and viewer filters
       List<Candidate> candidates = merger.merge(lists, settings.maxCandidates());
       candidates = CandidateFilters.byViewer(candidates, viewer, filtered);
 
-      // ---- 5. one batched item-feature lookup, then catalog filters
+      // ---- 5. one batched item-feature lookup, then catalog filters; the stored vectors of the candidates the
+      // ranking stages will see that ANN did not score, asked for at the same time
+      CompletableFuture<Map<String, float[]>> vectors = null;
+      if (userVector != null && indexUp) {
+        List<String> unscored = new ArrayList<>();
+        for (Candidate c : candidates.subList(0, Math.min(settings.rankTopN(), candidates.size()))) {
+          if (Double.isNaN(c.annScore())) {
+            unscored.add(c.itemId());
+          }
+        }
+        if (!unscored.isEmpty()) {
+          try {
+            vectors = index.vectors(unscored);
+          } catch (RuntimeException e) {
+            vectors = CompletableFuture.failedFuture(e);
+          }
+        }
+      }
       Map<String, ItemFeatureView> items = new HashMap<>();
       boolean catalogChecked = candidates.isEmpty(); // nothing to check
       if (storeUp && !candidates.isEmpty()) {
@@ -293,7 +333,7 @@ public final class RecommendationPipeline {
         candidates.forEach(c -> itemKeys.add(new FeatureKey(StoreLayout.ItemBins.SET, c.itemId())));
         try {
           Map<FeatureKey, FeatureRecord> rs = await(store.readAll(itemKeys), "feature store (items)");
-          rs.forEach((k, r) -> items.put(k.id(), ItemFeatureState.viewOf(k.id(), r, now)));
+          rs.forEach((k, r) -> items.put(k.id(), decoded.view(k.id(), r, now)));
           catalogChecked = true;
         } catch (Unavailable e) {
           reasons.add(e.getMessage());
@@ -310,50 +350,14 @@ public final class RecommendationPipeline {
           filtered.add(CandidateFilters.Reason.UNKNOWN_ITEM);
         }
       }
-      mark("item_features");
+      mark(Stage.ITEM_FEATURES);
 
-      // ---- 6. ranking
-      List<Candidate> ranked = new ArrayList<>(candidates);
-      Map<String, float[]> features = new HashMap<>();
-      Ranker ranker = models.ranker();
-      if (ranked.isEmpty()) {
-        // nothing to rank
-      } else if (ranker == null) {
-        reasons.add("no ranker loaded: served in retrieval order");
-      } else if (!catalogChecked) {
-        reasons.add("not ranked: item features unavailable");
-      } else if (deadline.expired()) {
-        reasons.add("deadline exceeded before ranking: served in retrieval order");
-      } else {
-        int n = Math.min(settings.rankTopN(), ranked.size());
-        if (userVector != null) {
-          twoTowerScores(ranked.subList(0, n), items, userVector, generation.get().modelVersion());
-        }
-        int width = RankerFeatures.SIZE;
-        float[] rows = new float[n * width];
-        RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
-        for (int i = 0; i < n; i++) {
-          Candidate c = ranked.get(i);
-          RankerFeatures.write(ctx, items.get(c.itemId()), c.annScore(), rows, i * width);
-        }
-        try {
-          float[] scores = ranker.score(rows, n);
-          for (int i = 0; i < n; i++) {
-            Candidate c = ranked.get(i);
-            c.rankScore(scores[i]);
-            features.put(c.itemId(), Arrays.copyOfRange(rows, i * width, (i + 1) * width));
-          }
-          rankingModel = "ranker-" + ranker.version();
-          List<Candidate> head = new ArrayList<>(ranked.subList(0, n));
-          head.sort(Comparator.comparingDouble(c -> -c.rankScore()));
-          List<Candidate> all = new ArrayList<>(head);
-          all.addAll(ranked.subList(n, ranked.size()));
-          ranked = all;
-        } catch (RuntimeException e) {
-          reasons.add("ranker " + ranker.version() + " failed: " + rootMessage(e));
-        }
+      // ---- 6. staged ranking
+      if (vectors != null) {
+        twoTowerScores(candidates, vectors, userVector);
       }
-      mark("rank");
+      Map<String, float[]> features = new HashMap<>();
+      List<Candidate> ranked = rank(candidates, user, items, catalogChecked, features);
 
       // ---- 7. final stage
       Map<String, String> categories = new HashMap<>();
@@ -365,13 +369,13 @@ public final class RecommendationPipeline {
       List<Candidate> explorePool = ranked.stream()
           .filter(c -> c.sources().contains(RetrievalSource.FRESH)).toList();
       List<Candidate> chosen = finalStage.select(ranked, categories, explorePool, request.k, request.requestId);
-      mark("final");
-      timings.put("total", deadline.elapsedMs());
+      mark(Stage.FINAL);
+      timings.put(Stage.TOTAL.wireName(), deadline.elapsedMs());
 
       List<RecResponse.RecItem> out = new ArrayList<>(chosen.size());
       for (int i = 0; i < chosen.size(); i++) {
         Candidate c = chosen.get(i);
-        out.add(new RecResponse.RecItem(c.itemId(), c.finalScore(), i + 1, c.sourceNames()));
+        out.add(new RecResponse.RecItem(c.itemId(), c.finalScore(), i + 1, c.sourceNames(), c.scoredBy()));
       }
       if (out.isEmpty() && reasons.isEmpty()) {
         reasons.add(lists.values().stream().allMatch(List::isEmpty)
@@ -380,7 +384,7 @@ public final class RecommendationPipeline {
       }
       boolean degraded = !reasons.isEmpty();
       String reason = degraded ? String.join("; ", reasons) : null;
-      RecResponse.Models models = new RecResponse.Models(retrievalModel, rankingModel);
+      RecResponse.Models models = new RecResponse.Models(retrievalModel, rankingModel, firstStageModel);
       RecResponse response = new RecResponse(request.requestId, request.userId, out, models, degraded, reason, null,
           timings);
       return new Outcome(response, log(response, chosen, ranked, features), perSource, filtered);
@@ -393,8 +397,7 @@ public final class RecommendationPipeline {
       for (int i = 0; i < chosen.size(); i++) {
         Candidate c = chosen.get(i);
         servedIds.add(c.itemId());
-        served.add(new PredictionLog.Entry(c.itemId(), i + 1, c.finalScore(), c.sourceNames(),
-            features.getOrDefault(c.itemId(), new float[0])));
+        served.add(entry(c, i + 1, features.getOrDefault(c.itemId(), new float[0])));
       }
       List<PredictionLog.Entry> negatives = new ArrayList<>();
       for (Candidate c : ranked) {
@@ -403,7 +406,7 @@ public final class RecommendationPipeline {
         }
         float[] f = features.get(c.itemId());
         if (f != null && !servedIds.contains(c.itemId())) {
-          negatives.add(new PredictionLog.Entry(c.itemId(), 0, c.finalScore(), c.sourceNames(), f));
+          negatives.add(entry(c, 0, f));
         }
       }
       Map<String, Integer> candidates = new LinkedHashMap<>();
@@ -414,39 +417,130 @@ public final class RecommendationPipeline {
       }
       return new PredictionLog(request.requestId, request.userId, now, response.models(), response.degraded(),
           response.reason(), features.isEmpty() ? List.of() : RankerFeatures.NAMES, served, negatives,
-          features.size(), candidates, drops, response.timingsMs());
+          rankerScored, firstStageScored, candidates, drops, response.timingsMs());
+    }
+
+    private static PredictionLog.Entry entry(Candidate c, int rank, float[] features) {
+      return new PredictionLog.Entry(c.itemId(), rank, c.finalScore(), c.sourceNames(), features, c.scoredBy(),
+          Double.isNaN(c.firstStageScore()) ? null : c.firstStageScore());
     }
 
     /**
-     * The ranker was trained with the two-tower score of every candidate; the ANN source gives it for its own
-     * candidates, the item tower (same version as the user tower) gives it for the others, from their catalog
-     * records: one batched inference.
+     * The ranking stages over the catalog-checked candidates (in merged order): the first stage scores the best
+     * {@code rankTopN}, the ranker its best {@code rankerTopN}. Returns the ranker's candidates in its order, then
+     * the first stage's others in its order, then the rest in merged order; fills {@code features} with the rows
+     * the stages saw. Whatever cannot run is skipped and named in the reasons.
      */
-    private void twoTowerScores(List<Candidate> candidates, Map<String, ItemFeatureView> items, float[] userVector,
-        String version) {
-      List<Candidate> missing = new ArrayList<>();
-      List<TwoTowerInputs.ItemInput> inputs = new ArrayList<>();
-      for (Candidate c : candidates) {
-        ItemFeatureView v = items.get(c.itemId());
-        if (Double.isNaN(c.annScore()) && v != null) {
-          missing.add(c);
-          inputs.add(new TwoTowerInputs.ItemInput(c.itemId(), v.title(), v.category(), v.price()));
+    private List<Candidate> rank(List<Candidate> candidates, UserFeatureView user, Map<String, ItemFeatureView> items,
+        boolean catalogChecked, Map<String, float[]> features) {
+      Ranker first = models.firstStage();
+      Ranker ranker = models.ranker();
+      if (candidates.isEmpty()) {
+        mark(Stage.FIRST_STAGE);
+        mark(Stage.RANK);
+        return candidates;
+      }
+      if (first == null && ranker == null) {
+        reasons.add("no ranking model loaded: served in retrieval order");
+      } else if (!catalogChecked) {
+        reasons.add("not ranked: item features unavailable");
+      } else if (deadline.expired()) {
+        reasons.add("deadline exceeded before ranking: served in retrieval order");
+      } else {
+        return rankInStages(candidates, user, items, first, ranker, features);
+      }
+      mark(Stage.FIRST_STAGE);
+      mark(Stage.RANK);
+      return candidates;
+    }
+
+    private List<Candidate> rankInStages(List<Candidate> candidates, UserFeatureView user,
+        Map<String, ItemFeatureView> items, Ranker first, Ranker ranker, Map<String, float[]> features) {
+      int n = Math.min(settings.rankTopN(), candidates.size());
+      int width = RankerFeatures.SIZE;
+      float[] rows = new float[n * width];
+      RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
+      for (int i = 0; i < n; i++) {
+        Candidate c = candidates.get(i);
+        RankerFeatures.write(ctx, items.get(c.itemId()), c.annScore(), rows, i * width);
+      }
+      // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
+      List<Candidate> head = new ArrayList<>(candidates.subList(0, n));
+      Map<Candidate, Integer> rowOf = new java.util.IdentityHashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        rowOf.put(head.get(i), i);
+        features.put(head.get(i).itemId(), Arrays.copyOfRange(rows, i * width, (i + 1) * width));
+      }
+      if (first == null) {
+        reasons.add("no first ranking stage loaded: the ranker scored the best " + settings.rankerTopN()
+            + " by retrieval score");
+      } else {
+        try {
+          float[] scores = first.score(rows, n);
+          for (int i = 0; i < n; i++) {
+            head.get(i).firstStageScore(scores[i]);
+          }
+          head.sort(Comparator.comparingDouble(c -> -c.firstStageScore()));
+          firstStageModel = first.label();
+          firstStageScored = n;
+        } catch (RuntimeException e) {
+          reasons.add(first.label() + " failed: " + rootMessage(e) + "; the ranker scored the best by retrieval");
         }
       }
-      if (inputs.isEmpty()) {
+      mark(Stage.FIRST_STAGE);
+
+      int m = Math.min(settings.rankerTopN(), n);
+      if (ranker == null) {
+        reasons.add("no ranker loaded: served in first-stage order");
+      } else if (deadline.expired()) {
+        reasons.add("deadline exceeded before the ranker: served in first-stage order");
+      } else {
+        float[] best = new float[m * width];
+        for (int i = 0; i < m; i++) {
+          System.arraycopy(rows, rowOf.get(head.get(i)) * width, best, i * width, width);
+        }
+        try {
+          float[] scores = ranker.score(best, m);
+          for (int i = 0; i < m; i++) {
+            head.get(i).rankScore(scores[i]);
+          }
+          head.subList(0, m).sort(Comparator.comparingDouble(c -> -c.rankScore()));
+          rankingModel = ranker.label();
+          rankerScored = m;
+        } catch (RuntimeException e) {
+          reasons.add(ranker.label() + " failed: " + rootMessage(e) + "; served in first-stage order");
+        }
+      }
+      mark(Stage.RANK);
+      List<Candidate> all = new ArrayList<>(candidates.size());
+      all.addAll(head);
+      all.addAll(candidates.subList(n, candidates.size()));
+      return all;
+    }
+
+    /**
+     * The ranking stages were trained with the two-tower score of every candidate; the ANN source gives it for its
+     * own candidates, the index's stored vectors (same generation as the user vector) for the others. Candidates
+     * whose vector did not come stay without it (missing, as the stages allow).
+     */
+    private void twoTowerScores(List<Candidate> candidates, CompletableFuture<Map<String, float[]>> vectors,
+        float[] userVector) {
+      Map<String, float[]> byId;
+      try {
+        byId = await(vectors, "vector index (item vectors)");
+      } catch (Unavailable e) {
+        reasons.add(e.getMessage());
         return;
       }
-      try {
-        float[][] vectors = models.itemTower(version).embed(inputs);
-        for (int i = 0; i < vectors.length; i++) {
+      for (Candidate c : candidates) {
+        float[] v = Double.isNaN(c.annScore()) ? byId.get(c.itemId()) : null;
+        if (v != null && v.length == userVector.length) {
           float dot = 0;
-          for (int d = 0; d < userVector.length; d++) {
-            dot += userVector[d] * vectors[i][d];
+          for (int d = 0; d < v.length; d++) {
+            dot += userVector[d] * v[d];
           }
-          missing.get(i).setTwoTowerScore(dot);
+          c.setTwoTowerScore(dot);
         }
-      } catch (RuntimeException e) {
-        reasons.add("item tower " + version + " failed: " + rootMessage(e)); // those candidates rank without it
       }
     }
 

@@ -177,8 +177,9 @@ class RecommendationPipelineTest {
         .contains("ann", "item2item");
     assertThat(r.models().retrieval()).startsWith("two-tower-");
     assertThat(r.models().ranking()).startsWith("ranker-");
-    assertThat(r.timingsMs()).containsKeys("features", "user_tower", "retrieval", "item_features", "rank", "final",
-        "total");
+    assertThat(r.models().firstStage()).startsWith("first-stage-");
+    assertThat(r.timingsMs()).containsKeys("features", "user_tower", "retrieval", "item_features", "first_stage",
+        "rank", "final", "total");
     assertThat(o.candidates().values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(100);
     assertThat(o.log().featureNames()).isEqualTo(RankerFeatures.NAMES);
     assertThat(o.log().served()).hasSize(20).allSatisfy(e -> assertThat(e.features()).hasSize(RankerFeatures.SIZE));
@@ -232,7 +233,7 @@ class RecommendationPipelineTest {
   void newItemsAreProposedAndTheExplorationSlotShowsOne() {
     RecommendationPipeline.Settings always = RecommendationPipeline.Settings.defaults();
     always = new RecommendationPipeline.Settings(always.annK(), always.itemToItemSeeds(), always.itemToItemK(),
-        always.trendingK(), always.freshK(), always.maxCandidates(), always.rankTopN(), always.weights(),
+        always.trendingK(), always.freshK(), always.maxCandidates(), always.rankTopN(), always.rankerTopN(), always.weights(),
         new io.streamrec.core.serving.FinalStage.Settings(5, 1.0, 2), always.loggedNegatives());
     RecommendationPipeline.Outcome o = new RecommendationPipeline(store, index, models, always, Runnable::run)
         .run(request("adult", 10), session("item-10"), Deadline.startingNow(10_000));
@@ -274,5 +275,50 @@ class RecommendationPipelineTest {
     assertThat(r.degraded()).isTrue();
     assertThat(r.reason()).contains("deadline");
     assertThat(r.items()).isNotEmpty();
+  }
+
+  @Test
+  void theRankerScoresExactlyTheFirstStagesBestN() {
+    int n = 8;
+    RecommendationPipeline p = new RecommendationPipeline(store, index, models,
+        RecommendationPipeline.Settings.defaults().withRankerTopN(n), Runnable::run);
+    RecommendationPipeline.Outcome o = p.run(request("adult", 30), session("item-10", "item-11"),
+        Deadline.startingNow(10_000));
+    RecResponse r = o.response();
+    assertThat(r.degraded()).as(r.reason()).isFalse();
+    assertThat(o.log().ranked()).isEqualTo(n);
+    assertThat(o.log().firstStageScored()).isGreaterThan(n);
+    List<io.streamrec.core.contract.PredictionLog.Entry> seen = new ArrayList<>(o.log().served());
+    seen.addAll(o.log().negatives());
+    List<io.streamrec.core.contract.PredictionLog.Entry> byRanker =
+        seen.stream().filter(e -> RecResponse.RecItem.RANKER.equals(e.scoredBy())).toList();
+    List<io.streamrec.core.contract.PredictionLog.Entry> byFirstOnly =
+        seen.stream().filter(e -> RecResponse.RecItem.FIRST_STAGE.equals(e.scoredBy())).toList();
+    assertThat(byRanker).hasSize(n); // 30 served: all of the ranker's n are among them
+    assertThat(byFirstOnly).isNotEmpty();
+    assertThat(seen).allSatisfy(e -> assertThat(e.firstStageScore()).as(e.itemId()).isNotNull());
+    double worstRanked = byRanker.stream().mapToDouble(e -> e.firstStageScore()).min().orElseThrow();
+    double bestUnranked = byFirstOnly.stream().mapToDouble(e -> e.firstStageScore()).max().orElseThrow();
+    assertThat(worstRanked).as("the ranker's candidates are the first stage's best").isGreaterThanOrEqualTo(
+        bestUnranked);
+    // The response says which stage scored each item; the ranker's items keep its order (the final stage's
+    // category cap and exploration slot may move others between them).
+    List<Double> rankerScores = r.items().stream()
+        .filter(i -> RecResponse.RecItem.RANKER.equals(i.scoredBy())).map(RecResponse.RecItem::score).toList();
+    assertThat(rankerScores).hasSize(n).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(r.items()).anySatisfy(i -> assertThat(i.scoredBy()).isEqualTo(RecResponse.RecItem.FIRST_STAGE));
+  }
+
+  @Test
+  void theFirstRequestAfterStartIsRankedByBothStages() {
+    try (ServingModels fresh = new ServingModels(new ModelRegistry(repoModels()), Duration.ofMinutes(10))) {
+      RecommendationPipeline p = new RecommendationPipeline(store, index, fresh,
+          RecommendationPipeline.Settings.defaults(), Runnable::run);
+      RecResponse r = p.run(request("adult", 10), session("item-12"), Deadline.startingNow(2_000)).response();
+      assertThat(r.degraded()).as(r.reason()).isFalse();
+      assertThat(r.models().retrieval()).startsWith("two-tower-");
+      assertThat(r.models().firstStage()).startsWith("first-stage-");
+      assertThat(r.models().ranking()).startsWith("ranker-");
+    }
   }
 }

@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * <p>From each response: the in-pipeline time ({@code timings_ms.total}, from the serving function taking the
  * request to the pipeline's end), every stage's time, "outside the pipeline" (end to end − total: producer, Kafka,
  * Flink network, StateFun, sink, consumer), {@code degraded} and its reasons. From the sampled prediction-log
- * records: how many candidates the ranker scored ({@code ranked}) and how many each source proposed.
+ * records: how many candidates the ranking stages scored ({@code first_stage_scored}; the ranker scores the first
+ * stage's best) and how many each source proposed.
  *
  * <p>Thread-safe: the sender, the response consumer and the log consumer call it concurrently.
  */

@@ -154,7 +154,8 @@ final class ResponseMatcher implements AutoCloseable {
             JsonNode log = Json.MAPPER.readTree(record.value());
             Map<String, Integer> candidates = new LinkedHashMap<>();
             log.path("candidates").fields().forEachRemaining(e -> candidates.put(e.getKey(), e.getValue().asInt()));
-            expected.ledger().logged(log.path("ranked").asInt(0), candidates, expected.knownUser());
+            // "ranked" = what the ranking stages scored: the first stage's count (the ranker scores its best)
+            expected.ledger().logged(log.path("first_stage_scored").asInt(0), candidates, expected.knownUser());
           } catch (java.io.IOException | RuntimeException e) {
             unreadable.incrementAndGet();
           }

@@ -559,8 +559,9 @@ public final class ServingBenchmark implements Callable<Integer> {
         100 * bench.rankerRanAtGoalShare(), RequestLedger.RANKED_GOAL);
     RecommendationPipeline.Settings ps = RecommendationPipeline.Settings.defaults();
     out.printf(Locale.ROOT, "  pipeline settings: ANN k=%d, item-to-item %d seeds × %d, trending %d, fresh %d, ≤ %d "
-            + "merged, ranker over the best %d%n", ps.annK(), ps.itemToItemSeeds(), ps.itemToItemK(), ps.trendingK(),
-        ps.freshK(), ps.maxCandidates(), ps.rankTopN());
+            + "merged, first ranking stage over the best %d, ranker over its best %d%n", ps.annK(),
+        ps.itemToItemSeeds(), ps.itemToItemK(), ps.trendingK(), ps.freshK(), ps.maxCandidates(), ps.rankTopN(),
+        ps.rankerTopN());
     if (bench.degraded() > 0) {
       out.printf(Locale.ROOT, "  degraded answers: %,d (%.1f %%); reasons:%n", bench.degraded(),
           100 * bench.degradedShare());

@@ -104,7 +104,8 @@ public final class PipelineAblation implements AutoCloseable {
   private static RecommendationPipeline.Settings with(RecommendationPipeline.Settings d,
       CandidateMerger.Weights weights, FinalStage.Settings finalStage, int annK, int rankTopN) {
     return new RecommendationPipeline.Settings(annK, d.itemToItemSeeds(), d.itemToItemK(), d.trendingK(),
-        d.freshK(), d.maxCandidates(), rankTopN, weights, finalStage, d.loggedNegatives());
+        d.freshK(), d.maxCandidates(), rankTopN, Math.min(d.rankerTopN(), rankTopN), weights, finalStage,
+        d.loggedNegatives());
   }
 
   /** Runs {@code variant} for every user, on this thread, with the same requests the evaluation sent. */

@@ -11,7 +11,9 @@ import io.streamrec.jobs.common.ParseOrDeadLetter;
 import io.streamrec.jobs.common.RawRecord;
 import io.streamrec.jobs.common.StreamInput;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.slf4j.LoggerFactory;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.statefun.flink.core.StatefulFunctionsConfig;
@@ -82,10 +84,16 @@ public final class ServingJob {
             .name("parse interactions")
             .uid("parse-interactions");
 
+    ServingSpec spec = new ServingSpec(config.featureStore(), config.vectorIndex(), config.modelDir(),
+        config.topic(Topics.REC_RESPONSES), config.topic(Topics.PREDICTION_LOG), SERVED_WINDOW,
+        Duration.ofSeconds(5));
+    // The request router opens the serving resources (store, index, models loaded and warmed) before it passes on
+    // the first request, so no request waits for a model to load.
     DataStream<RoutableMessage> requestMessages =
-        parsedRequests.map(new ToUser<RecRequest>(r -> r.userId)).name("route requests").uid("route-requests");
+        parsedRequests.map(new ToUser<RecRequest>(r -> r.userId, spec)).name("route requests")
+            .uid("route-requests");
     DataStream<RoutableMessage> interactionMessages =
-        parsedInteractions.map(new ToUser<Interaction>(i -> i.userId))
+        parsedInteractions.map(new ToUser<Interaction>(i -> i.userId, null))
             .name("route interactions")
             .uid("route-interactions");
 
@@ -95,9 +103,6 @@ public final class ServingJob {
     statefun.setFactoryType(MessageFactoryType.WITH_CUSTOM_PAYLOADS);
     statefun.setCustomPayloadSerializerClassName(ServingPayloadSerializer.class.getName());
 
-    ServingSpec spec = new ServingSpec(config.featureStore(), config.vectorIndex(), config.modelDir(),
-        config.topic(Topics.REC_RESPONSES), config.topic(Topics.PREDICTION_LOG), SERVED_WINDOW,
-        Duration.ofSeconds(5));
     StatefulFunctionEgressStreams out =
         StatefulFunctionDataStreamBuilder.builder("serving")
             .withDataStreamAsIngress(requestMessages)
@@ -133,13 +138,31 @@ public final class ServingJob {
     env.execute(NAME);
   }
 
-  /** Addresses a message to the user-session function of its user. */
-  static final class ToUser<T> implements MapFunction<T, RoutableMessage> {
+  /**
+   * Addresses a message to the user-session function of its user. With a spec, {@link #open} first opens the
+   * task manager's serving resources (loads and warms the models), before any message passes.
+   */
+  static final class ToUser<T> extends RichMapFunction<T, RoutableMessage> {
     private static final long serialVersionUID = 1L;
     private final UserIdOf<T> userId;
+    private final ServingSpec warm;
 
-    ToUser(UserIdOf<T> userId) {
+    ToUser(UserIdOf<T> userId, ServingSpec warm) {
       this.userId = userId;
+      this.warm = warm;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+      if (warm != null) {
+        try {
+          ServingResources.get(warm);
+        } catch (RuntimeException e) {
+          // The function opens them again on its first request and answers degraded if that fails too; a backend
+          // that is down at start must not fail the job.
+          LoggerFactory.getLogger(ServingJob.class).warn("cannot open the serving resources yet: {}", e.toString());
+        }
+      }
     }
 
     @Override

@@ -7,9 +7,8 @@ package io.streamrec.jobs.serving;
  * {@code RetrievalSource} and {@code CandidateFilters.Reason}.
  */
 public final class ServingStats {
-  /** The timed stages, in response order; see {@code RecommendationPipeline}. */
-  public static final String[] STAGES = {"queue", "features", "user_tower", "retrieval", "item_features", "rank",
-      "final", "total"};
+  /** The timed stages, in response order ({@link io.streamrec.serving.Stage}). */
+  public static final String[] STAGES = io.streamrec.serving.Stage.wireNames();
 
   public boolean degraded;
   /** True if the function had to answer without the pipeline (overload, restore, failure). */

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param featureNames the ranker's feature order (from its manifest); every {@code features} array follows it
  * @param served the items in the response, best first, with their ranker features
  * @param negatives a sample of ranked candidates that were not served, with their features
- * @param ranked how many candidates the ranker scored
+ * @param ranked how many candidates the heavy ranker scored (the first stage's best)
+ * @param firstStageScored how many candidates the first ranking stage scored
  * @param candidates candidates proposed per source (before filters)
  * @param filtered candidates removed per filter reason
  */
@@ -27,15 +28,26 @@ public record PredictionLog(
     @JsonProperty("served") List<Entry> served,
     @JsonProperty("negatives") List<Entry> negatives,
     @JsonProperty("ranked") int ranked,
+    @JsonProperty("first_stage_scored") int firstStageScored,
     @JsonProperty("candidates") Map<String, Integer> candidates,
     @JsonProperty("filtered") Map<String, Integer> filtered,
     @JsonProperty("timings_ms") Map<String, Double> timingsMs) {
 
-  /** One item with what the ranker saw; {@code features} is empty when ranking was skipped (degraded). */
+  /**
+   * One item with what the ranking stages saw; {@code features} is empty when ranking was skipped (degraded).
+   * {@code scoredBy} says which stage gave {@code score} (as {@link RecResponse.RecItem#scoredBy()});
+   * {@code firstStageScore} is the first stage's score, absent when it did not score the item.
+   */
   public record Entry(
       @JsonProperty("item_id") String itemId,
       @JsonProperty("rank") int rank,
       @JsonProperty("score") double score,
       @JsonProperty("sources") List<String> sources,
-      @JsonProperty("features") float[] features) {}
+      @JsonProperty("features") float[] features,
+      @JsonProperty("scored_by") String scoredBy,
+      @JsonProperty("first_stage_score") Double firstStageScore) {
+    public Entry(String itemId, int rank, double score, List<String> sources, float[] features) {
+      this(itemId, rank, score, sources, features, RecResponse.RecItem.RETRIEVAL, null);
+    }
+  }
 }

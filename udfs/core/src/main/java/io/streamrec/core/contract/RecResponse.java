@@ -33,18 +33,41 @@ public record RecResponse(
     return new RecResponse(requestId, userId, List.of(), null, false, null, error, Map.of());
   }
 
-  /** One recommended item, with the retrieval sources that proposed it. */
+  /**
+   * One recommended item, with the retrieval sources that proposed it and what gave its score: {@value #RANKER}
+   * (the heavy ranker scored it), {@value #FIRST_STAGE} (only the first ranking stage did) or {@value #RETRIEVAL}
+   * (no ranking stage ran: the merged retrieval score).
+   */
   public record RecItem(
       @JsonProperty("item_id") String itemId,
       @JsonProperty("score") double score,
       @JsonProperty("rank") int rank,
-      @JsonProperty("sources") List<String> sources) {
+      @JsonProperty("sources") List<String> sources,
+      @JsonProperty("scored_by") String scoredBy) {
+    public static final String RANKER = "ranker";
+    public static final String FIRST_STAGE = "first_stage";
+    public static final String RETRIEVAL = "retrieval";
+
     public RecItem {
       sources = sources == null ? List.of() : List.copyOf(sources);
     }
+
+    /** An item scored by retrieval alone. */
+    public RecItem(String itemId, double score, int rank, List<String> sources) {
+      this(itemId, score, rank, sources, RETRIEVAL);
+    }
   }
 
-  /** The model versions that produced a response. */
+  /**
+   * The model versions that produced a response: retrieval, the heavy ranker ({@code ranking}, "none" when it did
+   * not run) and the first ranking stage (absent when it did not run).
+   */
   public record Models(
-      @JsonProperty("retrieval") String retrieval, @JsonProperty("ranking") String ranking) {}
+      @JsonProperty("retrieval") String retrieval,
+      @JsonProperty("ranking") String ranking,
+      @JsonProperty("first_stage") String firstStage) {
+    public Models(String retrieval, String ranking) {
+      this(retrieval, ranking, null);
+    }
+  }
 }

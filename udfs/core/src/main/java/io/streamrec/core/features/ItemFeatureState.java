@@ -149,6 +149,14 @@ public final class ItemFeatureState {
   }
 
   public static ItemFeatureView viewOf(String itemId, FeatureRecord record, long asOf) {
+    return decode(itemId, record).view(asOf);
+  }
+
+  /**
+   * The state a stored record holds. Views of it ({@link #view}) only read it, so a decoded state may be shared
+   * by concurrent readers as long as nobody applies events to it (serving caches decoded records per version).
+   */
+  public static ItemFeatureState decode(String itemId, FeatureRecord record) {
     ItemFeatureState s = empty(itemId);
     s.counts = WindowedCounts.decodeByType(record.bins(), ItemBins.COUNTS_PREFIX);
     if (record.bins().containsKey(ItemBins.DELETED)) {
@@ -167,7 +175,7 @@ public final class ItemFeatureState {
     s.firstSeenTs = record.getLong(ItemBins.FIRST_SEEN, 0);
     s.lastEventTs = record.getLong(ItemBins.LAST_EVENT, 0);
     s.version = FeatureVersion.eventTime(record.version());
-    return s.view(asOf);
+    return s;
   }
 
   public ItemFeatureView view(long asOf) {

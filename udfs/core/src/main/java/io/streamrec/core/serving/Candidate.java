@@ -15,6 +15,7 @@ public final class Candidate {
   private double mergedScore;
   private double annScore = Double.NaN;
   private double rankScore = Double.NaN;
+  private double firstStageScore = Double.NaN;
 
   public Candidate(String itemId) {
     this.itemId = itemId;
@@ -69,14 +70,38 @@ public final class Candidate {
     rankScore = s;
   }
 
-  /** The score a response shows: the ranker's when there is one, else the merged retrieval score. */
+  /** The first ranking stage's score, NaN before (or without) it. */
+  public double firstStageScore() {
+    return firstStageScore;
+  }
+
+  public void firstStageScore(double s) {
+    firstStageScore = s;
+  }
+
+  /**
+   * The score a response shows: the ranker's when it scored the candidate, else the first stage's, else the merged
+   * retrieval score; {@link #scoredBy()} says which.
+   */
   public double finalScore() {
-    return Double.isNaN(rankScore) ? mergedScore : rankScore;
+    if (!Double.isNaN(rankScore)) {
+      return rankScore;
+    }
+    return Double.isNaN(firstStageScore) ? mergedScore : firstStageScore;
+  }
+
+  /** Which stage gave {@link #finalScore()}: a {@code RecResponse.RecItem} scored-by value. */
+  public String scoredBy() {
+    if (!Double.isNaN(rankScore)) {
+      return io.streamrec.core.contract.RecResponse.RecItem.RANKER;
+    }
+    return Double.isNaN(firstStageScore) ? io.streamrec.core.contract.RecResponse.RecItem.RETRIEVAL
+        : io.streamrec.core.contract.RecResponse.RecItem.FIRST_STAGE;
   }
 
   @Override
   public String toString() {
-    return itemId + sources + String.format(java.util.Locale.ROOT, "(merged=%.4f ann=%.3f rank=%.3f)", mergedScore,
-        annScore, rankScore);
+    return itemId + sources + String.format(java.util.Locale.ROOT, "(merged=%.4f ann=%.3f first=%.3f rank=%.3f)",
+        mergedScore, annScore, firstStageScore, rankScore);
   }
 }

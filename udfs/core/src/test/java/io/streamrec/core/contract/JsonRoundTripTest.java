@@ -54,7 +54,8 @@ class JsonRoundTripTest {
     assertThat(node.get("reason").textValue()).isEqualTo("served the global list");
     assertThat(node.has("error")).isFalse();
     JsonNode first = node.get("items").get(0);
-    assertThat(fieldNames(first)).containsExactlyInAnyOrder("item_id", "score", "rank", "sources");
+    assertThat(fieldNames(first)).containsExactlyInAnyOrder("item_id", "score", "rank", "sources", "scored_by");
+    assertThat(first.get("scored_by").textValue()).isEqualTo("retrieval");
     assertThat(first.get("item_id").textValue()).isEqualTo("i1");
     assertThat(first.get("score").doubleValue()).isEqualTo(3.5);
     assertThat(first.get("rank").intValue()).isEqualTo(1);

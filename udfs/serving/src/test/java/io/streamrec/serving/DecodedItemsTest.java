@@ -1,0 +1,53 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.ItemOp;
+import io.streamrec.core.features.ItemFeatureState;
+import io.streamrec.core.store.FeatureRecord;
+import org.junit.jupiter.api.Test;
+
+class DecodedItemsTest {
+
+  private static FeatureRecord record(String id, String title, long ts) {
+    Item it = new Item();
+    it.itemId = id;
+    it.op = ItemOp.UPSERT;
+    it.title = title;
+    it.category = "mugs";
+    it.tags = new String[0];
+    it.price = 2.5;
+    it.inStock = true;
+    it.regions = new String[0];
+    it.ts = ts;
+    ItemFeatureState s = ItemFeatureState.empty(id);
+    s.applyCatalog(it);
+    return new FeatureRecord(s.toBins(), s.storeVersion(), Long.MAX_VALUE);
+  }
+
+  @Test
+  void aNewerVersionOfARecordIsDecodedAgainAndTheSameVersionIsNot() {
+    DecodedItems items = new DecodedItems(100);
+    FeatureRecord v1 = record("a", "red mug", 1_000);
+    assertThat(items.view("a", v1, 5_000).title()).isEqualTo("red mug");
+    // Same version, other content: the cached decode answers (a store never holds two contents per version).
+    FeatureRecord sameVersion = new FeatureRecord(record("a", "blue mug", 1_000).bins(), v1.version(),
+        v1.expiresAtMillis());
+    assertThat(items.view("a", sameVersion, 5_000).title()).isEqualTo("red mug");
+    FeatureRecord v2 = record("a", "green mug", 2_000);
+    assertThat(v2.version()).isNotEqualTo(v1.version());
+    assertThat(items.view("a", v2, 5_000).title()).isEqualTo("green mug");
+    // Views are per instant.
+    assertThat(items.view("a", v2, 86_400_000L + 2_000).ageDays()).isGreaterThan(items.view("a", v2, 5_000).ageDays());
+  }
+
+  @Test
+  void theCacheStaysWithinItsBound() {
+    DecodedItems items = new DecodedItems(10);
+    for (int i = 0; i < 35; i++) {
+      items.view("item-" + i, record("item-" + i, "t", 1_000), 5_000);
+      assertThat(items.size()).isLessThanOrEqualTo(10);
+    }
+  }
+}
