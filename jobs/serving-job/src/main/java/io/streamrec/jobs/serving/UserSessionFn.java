@@ -1,6 +1,7 @@
 package io.streamrec.jobs.serving;
 
 import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.PredictionLog;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.serving.CandidateFilters;
@@ -8,8 +9,13 @@ import io.streamrec.core.serving.Deadline;
 import io.streamrec.core.serving.RetrievalSource;
 import io.streamrec.core.serving.SessionState;
 import io.streamrec.jobs.common.OutRecord;
+import io.streamrec.serving.FallbackAnswers;
 import io.streamrec.serving.RecommendationPipeline;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -117,16 +123,34 @@ public final class UserSessionFn implements StatefulFunction {
     }
   }
 
-  /** Trending checked against the catalog, no models: cheap, and safe for minors (the catalog filters run). */
+  /**
+   * The region's trending items as the serving resources keep them, checked against the catalog in the background
+   * ({@link FallbackAnswers}): no I/O and no models on the task thread, safe for minors, without what the session
+   * knows the user bought, was served or saw and the request's excludes.
+   */
   private void answerWithFallback(Context context, RecRequest request, String why) {
     RecommendationPipeline.Outcome outcome;
     try {
-      outcome = resources().pipeline.run(request, sessionView(session.get(), System.currentTimeMillis()),
-          Deadline.of(System.nanoTime(), 0));
-      RecResponse r = outcome.response();
-      String reason = r.reason() == null ? why : why + "; " + r.reason();
-      outcome = new RecommendationPipeline.Outcome(new RecResponse(r.requestId(), r.userId(), r.items(),
-          r.models(), true, reason, null, r.timingsMs()), outcome.log(), outcome.candidates(), outcome.filtered());
+      long now = System.currentTimeMillis();
+      SessionState s = session.get();
+      Set<String> exclude = new HashSet<>(Arrays.asList(request.exclude));
+      String region = request.region;
+      if (s != null) {
+        exclude.addAll(s.bought());
+        exclude.addAll(s.recentNewestFirst());
+        exclude.addAll(s.servedSince(now, spec.servedWindow().toMillis()));
+        region = region != null ? region : s.region;
+      }
+      List<RecResponse.RecItem> items = resources().fallback.answer(region, exclude, request.k);
+      String reason = items.isEmpty() ? why + "; no fallback list yet" : why + "; served trending";
+      RecResponse response = new RecResponse(request.requestId, request.userId, items,
+          new RecResponse.Models("trending", "none"), true, reason, null, Map.of());
+      List<PredictionLog.Entry> served = new ArrayList<>(items.size());
+      items.forEach(i -> served.add(new PredictionLog.Entry(i.itemId(), i.rank(), i.score(), i.sources(),
+          new float[0])));
+      PredictionLog log = new PredictionLog(request.requestId, request.userId, now, response.models(), true, reason,
+          List.of(), served, List.of(), 0, 0, Map.of(), Map.of(), Map.of());
+      outcome = new RecommendationPipeline.Outcome(response, log, Map.of(), new CandidateFilters.Counts());
     } catch (RuntimeException e) {
       RecResponse empty = new RecResponse(request.requestId, request.userId, List.of(), null, true,
           why + "; fallback failed: " + e, null, Map.of());

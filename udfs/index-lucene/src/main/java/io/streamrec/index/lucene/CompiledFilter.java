@@ -69,6 +69,16 @@ final class CompiledFilter {
   }
 
   boolean accept(LeafColumns c, int doc) {
+    return acceptAttributes(c, doc) && !excluded(c, doc);
+  }
+
+  /** True if the document is one of the excluded ids (a hash probe: exact scans ask it only of would-be hits). */
+  boolean excluded(LeafColumns c, int doc) {
+    return !excludes.isEmpty() && excludes.contains(c.ids[doc]);
+  }
+
+  /** The filter without the excluded ids: column checks only. */
+  boolean acceptAttributes(LeafColumns c, int doc) {
     if (inStockOnly && !c.inStock[doc]) {
       return false;
     }
@@ -87,7 +97,7 @@ final class CompiledFilter {
         return false;
       }
     }
-    return excludes.isEmpty() || !excludes.contains(c.ids[doc]);
+    return true;
   }
 
   /** The documents of a segment a graph search may return: live and passing the filter, evaluated lazily. */

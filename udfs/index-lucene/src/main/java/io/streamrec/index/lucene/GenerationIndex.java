@@ -367,8 +367,9 @@ final class GenerationIndex {
     Bits live = r.getLiveDocs();
     if (f.drivingTerms == null) {
       for (int doc = 0; doc < c.maxDoc; doc++) {
-        if ((live == null || live.get(doc)) && c.ids[doc] != null && (f.matchesEverything || f.accept(c, doc))) {
-          top.offer(c.dot(doc, q), leaf, doc);
+        if ((live == null || live.get(doc)) && c.ids[doc] != null
+            && (f.matchesEverything || f.acceptAttributes(c, doc))) {
+          offer(c, leaf, doc, c.dot(doc, q), f, top);
         }
       }
       return;
@@ -380,10 +381,20 @@ final class GenerationIndex {
       }
       boolean check = !f.drivingTermsSuffice;
       for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-        if ((live == null || live.get(doc)) && (!check || f.accept(c, doc))) {
-          top.offer(c.dot(doc, q), leaf, doc);
+        if ((live == null || live.get(doc)) && (!check || f.acceptAttributes(c, doc))) {
+          offer(c, leaf, doc, c.dot(doc, q), f, top);
         }
       }
+    }
+  }
+
+  /**
+   * Offers a scanned document that passed the column checks; the excluded-id probe (a string hash lookup, the
+   * scan's most expensive check with a few hundred excludes) runs only for a score that would enter the top k.
+   */
+  private static void offer(LeafColumns c, int leaf, int doc, float score, CompiledFilter f, TopK top) {
+    if (score > top.threshold() && !f.excluded(c, doc)) {
+      top.offer(score, leaf, doc);
     }
   }
 
