@@ -565,14 +565,7 @@ public final class VespaVectorIndex implements VectorIndex {
     body.put("presentation.summary", VespaLayout.VECTORS_SUMMARY);
     body.put("presentation.format.tensors", "short-value");
     body.put("hits", ids.size()); // at most one live document per id in a generation
-    body.put("timeout", settings.queryTimeout().toMillis() + "ms");
-    Duration httpTimeout = settings.queryTimeout().plusSeconds(1); // let Vespa answer its own timeout first
-    return http.post("/search/", body, httpTimeout).thenCompose(reply -> {
-      JsonNode root = reply.body().path("root");
-      JsonNode errors = root.path("errors");
-      if (reply.status() != 200 || errors.size() > 0) {
-        return failed(queryFailure(generation.id(), reply, errors));
-      }
+    return search(generation.id(), body).thenCompose(root -> {
       Map<String, float[]> vectors = new HashMap<>((int) (ids.size() / 0.75f) + 1);
       for (JsonNode child : root.path("children")) {
         JsonNode fields = child.path("fields");
@@ -602,14 +595,7 @@ public final class VespaVectorIndex implements VectorIndex {
     body.put("ranking.profile", settings.rankProfile());
     body.put("presentation.summary", VespaLayout.SUMMARY);
     body.put("hits", k);
-    body.put("timeout", settings.queryTimeout().toMillis() + "ms");
-    Duration httpTimeout = settings.queryTimeout().plusSeconds(1); // let Vespa answer its own timeout first
-    return http.post("/search/", body, httpTimeout).thenCompose(reply -> {
-      JsonNode root = reply.body().path("root");
-      JsonNode errors = root.path("errors");
-      if (reply.status() != 200 || errors.size() > 0) {
-        return failed(queryFailure(generation, reply, errors));
-      }
+    return search(generation, body).thenCompose(root -> {
       List<Hit> hits = new ArrayList<>();
       for (JsonNode child : root.path("children")) {
         JsonNode id = child.path("fields").path(F_ITEM_ID);
@@ -620,6 +606,23 @@ public final class VespaVectorIndex implements VectorIndex {
         hits.add(new Hit(id.asText(), (float) child.path("relevance").asDouble()));
       }
       return CompletableFuture.completedFuture(List.copyOf(hits));
+    });
+  }
+
+  /**
+   * POSTs a query of {@code generation} to {@code /search/} with the configured timeout; completes with the
+   * result's {@code root}, or fails with {@link #queryFailure} when Vespa answers with an error.
+   */
+  private CompletableFuture<JsonNode> search(long generation, ObjectNode body) {
+    body.put("timeout", settings.queryTimeout().toMillis() + "ms");
+    Duration httpTimeout = settings.queryTimeout().plusSeconds(1); // let Vespa answer its own timeout first
+    return http.post("/search/", body, httpTimeout).thenCompose(reply -> {
+      JsonNode root = reply.body().path("root");
+      JsonNode errors = root.path("errors");
+      if (reply.status() != 200 || errors.size() > 0) {
+        return failed(queryFailure(generation, reply, errors));
+      }
+      return CompletableFuture.completedFuture(root);
     });
   }
 
