@@ -365,7 +365,7 @@ final class GenerationIndex {
   private static void exact(LeafReader r, LeafColumns c, int leaf, float[] q, CompiledFilter f, TopK top)
       throws IOException {
     Bits live = r.getLiveDocs();
-    if (f.drivingTerms == null) {
+    if (f.drivingTerms == null || !selective(r, f)) {
       for (int doc = 0; doc < c.maxDoc; doc++) {
         if ((live == null || live.get(doc)) && c.ids[doc] != null
             && (f.matchesEverything || f.acceptAttributes(c, doc))) {
@@ -386,6 +386,20 @@ final class GenerationIndex {
         }
       }
     }
+  }
+
+  /**
+   * True if the filter's driving postings select few enough of the segment's documents that walking them beats
+   * checking every document's columns. Decoding postings costs more per document than the column checks (a JFR
+   * profile of the demo put most of serving's CPU in {@code PostingsEnum.nextDoc} for a region whose postings,
+   * with the items sold everywhere, cover the whole segment), so postings only pay off when they skip most of it.
+   */
+  private static boolean selective(LeafReader r, CompiledFilter f) throws IOException {
+    long driving = 0;
+    for (Term t : f.drivingTerms) {
+      driving += r.docFreq(t);
+    }
+    return driving * 4 <= r.maxDoc();
   }
 
   /**
