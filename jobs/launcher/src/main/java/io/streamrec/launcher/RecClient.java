@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
@@ -62,7 +63,7 @@ public final class RecClient implements AutoCloseable {
 
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(KafkaIO.LOW_LATENCY_FETCH_MAX_WAIT_MS));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

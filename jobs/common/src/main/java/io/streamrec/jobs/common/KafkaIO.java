@@ -27,6 +27,14 @@ public final class KafkaIO {
 
   private KafkaIO() {}
 
+  /**
+   * How long the broker may hold a low-latency consumer's fetch while no record is there. With
+   * {@code fetch.min.bytes} 1 (the default) a fetch is answered as soon as one record arrives, so this bounds only
+   * the empty fetches of an idle topic: 5 ms made every idle consumer ask the broker 200 times a second (the
+   * demo's profile showed the fetcher threads and the broker busy with empty fetches), 100 ms asks 10 times.
+   */
+  public static final int LOW_LATENCY_FETCH_MAX_WAIT_MS = 100;
+
   /** A source of raw records from one topic; parsing (and dead-lettering) happens downstream. */
   public static StreamInput<RawRecord> input(JobConfig config, TopicSpec topic, String jobName, Profile profile) {
     String name = config.topic(topic);
@@ -34,8 +42,7 @@ public final class KafkaIO {
       Properties props = new Properties();
       props.setProperty("partition.discovery.interval.ms", "60000");
       if (profile == Profile.LOW_LATENCY) {
-        // The consumer otherwise waits up to 500 ms for a fetch to fill (DESIGN §6 measured p50 52 ms → 4 ms).
-        props.setProperty("fetch.max.wait.ms", "5");
+        props.setProperty("fetch.max.wait.ms", String.valueOf(LOW_LATENCY_FETCH_MAX_WAIT_MS));
       }
       KafkaSource<RawRecord> source =
           KafkaSource.<RawRecord>builder()

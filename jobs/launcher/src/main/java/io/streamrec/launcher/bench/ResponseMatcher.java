@@ -1,5 +1,6 @@
 package io.streamrec.launcher.bench;
 
+import io.streamrec.jobs.common.KafkaIO;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.RecResponse;
@@ -32,8 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Two consumers on two threads, so that reading the large prediction-log records never delays the timestamp of
  * a response. Both are assigned every partition and positioned at the end <em>before</em> the first request is
  * sent, so no answer can be missed. A response's time is taken when {@code poll} returns it (all records of one
- * poll share it). The response consumer does not wait for full fetches ({@code fetch.max.wait.ms} 5, as a service
- * would).
+ * poll share it). The response consumer's fetches are answered as soon as a record arrives ({@code fetch.min.bytes} 1,
+ * {@code fetch.max.wait.ms} {@link KafkaIO#LOW_LATENCY_FETCH_MAX_WAIT_MS} while idle), as a service's would.
  */
 final class ResponseMatcher implements AutoCloseable {
 
@@ -171,7 +172,7 @@ final class ResponseMatcher implements AutoCloseable {
   private static KafkaConsumer<byte[], byte[]> consumerAtEnd(String bootstrapServers, TopicSpec topic) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(KafkaIO.LOW_LATENCY_FETCH_MAX_WAIT_MS));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
