@@ -85,8 +85,21 @@ final class LeafColumns {
     return c;
   }
 
+  /**
+   * True when the JVM has the incubating Vector API ({@code --add-modules jdk.incubator.vector}, which the build's
+   * Flink JVM flags add): exact scans then use {@link SimdDot}; without it they stay scalar and correct.
+   */
+  static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
   /** Inner product of document {@code doc}'s vector with {@code q}. */
   float dot(int doc, float[] q) {
+    if (SIMD) {
+      return SimdDot.dot(vectors, doc * dim, q, dim);
+    }
+    return scalarDot(doc, q);
+  }
+
+  float scalarDot(int doc, float[] q) {
     float[] v = vectors;
     int o = doc * dim;
     float s0 = 0;
