@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -85,10 +86,11 @@ public final class RecommendationPipeline {
    * @param rankTopN candidates the first ranking stage scores (the best by merged retrieval score)
    * @param rankerTopN candidates the heavy ranker scores (the first stage's best)
    * @param loggedNegatives ranked but unserved candidates logged with their features
+   * @param neighbourTtl how long item-to-item neighbours are shared across requests (zero: not cached)
    */
   public record Settings(int annK, int itemToItemSeeds, int itemToItemK, int trendingK, int freshK,
       int maxCandidates, int rankTopN, int rankerTopN, CandidateMerger.Weights weights,
-      FinalStage.Settings finalStage, int loggedNegatives) {
+      FinalStage.Settings finalStage, int loggedNegatives, Duration neighbourTtl) {
     public Settings {
       if (rankTopN < 1 || rankerTopN < 1) {
         throw new IllegalArgumentException("rankTopN and rankerTopN must be positive: " + rankTopN + ", "
@@ -98,13 +100,13 @@ public final class RecommendationPipeline {
 
     public static Settings defaults() {
       return new Settings(200, 3, 50, 100, 50, 400, 300, 50, CandidateMerger.Weights.defaults(),
-          FinalStage.Settings.defaults(), 20);
+          FinalStage.Settings.defaults(), 20, Duration.ofSeconds(15));
     }
 
     /** The same settings with another number of candidates for the heavy ranker. */
     public Settings withRankerTopN(int n) {
       return new Settings(annK, itemToItemSeeds, itemToItemK, trendingK, freshK, maxCandidates, rankTopN, n,
-          weights, finalStage, loggedNegatives);
+          weights, finalStage, loggedNegatives, neighbourTtl);
     }
   }
 
@@ -134,6 +136,9 @@ public final class RecommendationPipeline {
   private final FinalStage finalStage;
   private final Executor executor;
   private final DecodedItems decoded = new DecodedItems(1_000_000);
+  private final NeighbourCache neighbours;
+  /** Extra neighbours asked per item-to-item seed, for those the viewer's excludes drop. */
+  private static final int NEIGHBOUR_MARGIN = 50;
 
   public RecommendationPipeline(FeatureStore store, VectorIndex index, ServingModels models, Settings settings,
       Executor executor) {
@@ -144,6 +149,7 @@ public final class RecommendationPipeline {
     this.merger = new CandidateMerger(settings.weights());
     this.finalStage = new FinalStage(settings.finalStage());
     this.executor = executor;
+    this.neighbours = new NeighbourCache(settings.neighbourTtl(), 200_000, System::nanoTime);
   }
 
   /** Runs the pipeline on the executor; the future always completes with an answer (degraded if need be). */
@@ -288,9 +294,23 @@ public final class RecommendationPipeline {
       }
       if (indexUp && !recent.isEmpty()) {
         try {
-          List<List<Hit>> perSeed = new ArrayList<>();
+          // All seeds' searches are asked for before any is awaited (a remote index answers them in parallel); the
+          // neighbour lists come without the viewer's excludes from the shared cache, so ask for more than kept.
+          List<CompletableFuture<List<Hit>>> asked = new ArrayList<>();
           for (String seed : recent.subList(0, Math.min(settings.itemToItemSeeds(), recent.size()))) {
-            perSeed.add(await(index.similar(seed, settings.itemToItemK(), filter), "vector index"));
+            asked.add(neighbours.similar(index, generation.get(), seed,
+                settings.itemToItemK() + NEIGHBOUR_MARGIN, filter));
+          }
+          Set<String> unwanted = filter.excludeIds();
+          List<List<Hit>> perSeed = new ArrayList<>(asked.size());
+          for (CompletableFuture<List<Hit>> f : asked) {
+            List<Hit> kept = new ArrayList<>(settings.itemToItemK());
+            for (Hit h : await(f, "vector index")) {
+              if (kept.size() < settings.itemToItemK() && !unwanted.contains(h.itemId())) {
+                kept.add(h);
+              }
+            }
+            perSeed.add(kept);
           }
           lists.put(RetrievalSource.ITEM_TO_ITEM, interleave(perSeed));
           retrievalModel = "two-tower-" + generation.get().modelVersion(); // the index's item vectors

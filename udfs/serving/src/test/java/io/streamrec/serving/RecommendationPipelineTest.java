@@ -234,7 +234,8 @@ class RecommendationPipelineTest {
     RecommendationPipeline.Settings always = RecommendationPipeline.Settings.defaults();
     always = new RecommendationPipeline.Settings(always.annK(), always.itemToItemSeeds(), always.itemToItemK(),
         always.trendingK(), always.freshK(), always.maxCandidates(), always.rankTopN(), always.rankerTopN(), always.weights(),
-        new io.streamrec.core.serving.FinalStage.Settings(5, 1.0, 2), always.loggedNegatives());
+        new io.streamrec.core.serving.FinalStage.Settings(5, 1.0, 2), always.loggedNegatives(),
+        always.neighbourTtl());
     RecommendationPipeline.Outcome o = new RecommendationPipeline(store, index, models, always, Runnable::run)
         .run(request("adult", 10), session("item-10"), Deadline.startingNow(10_000));
     assertThat(o.candidates().get(io.streamrec.core.serving.RetrievalSource.FRESH)).isEqualTo(10);

@@ -105,7 +105,7 @@ public final class PipelineAblation implements AutoCloseable {
       CandidateMerger.Weights weights, FinalStage.Settings finalStage, int annK, int rankTopN) {
     return new RecommendationPipeline.Settings(annK, d.itemToItemSeeds(), d.itemToItemK(), d.trendingK(),
         d.freshK(), d.maxCandidates(), rankTopN, Math.min(d.rankerTopN(), rankTopN), weights, finalStage,
-        d.loggedNegatives());
+        d.loggedNegatives(), d.neighbourTtl());
   }
 
   /** Runs {@code variant} for every user, on this thread, with the same requests the evaluation sent. */

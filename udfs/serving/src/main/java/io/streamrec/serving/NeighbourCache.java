@@ -1,0 +1,72 @@
+package io.streamrec.serving;
+
+import io.streamrec.core.index.Generation;
+import io.streamrec.core.index.Hit;
+import io.streamrec.core.index.SearchFilter;
+import io.streamrec.core.index.VectorIndex;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Item-to-item neighbours per (generation, seed item, viewer filter), shared by every request of a serving JVM for
+ * {@code ttl}: popular items seed many users' item-to-item retrieval, and their neighbours under the same region,
+ * age and stock filter are the same for all of them. The cached lists are searched without the viewer's excluded
+ * ids (the caller drops those; it asks for more neighbours than it keeps to make up for them), so one entry serves
+ * every viewer with that filter.
+ *
+ * <p>Staleness is bounded by {@code ttl} and harmless for correctness: every candidate is checked against its
+ * catalog record after retrieval (stock, region, age), and a new generation has new keys. Bounded: past
+ * {@code maxEntries} the cache starts again from empty. A failed search is not cached.
+ */
+final class NeighbourCache {
+  private record Key(long generation, String seed, boolean inStockOnly, String region, int maxMinAge) {}
+
+  private record Entry(long expiresAtNanos, CompletableFuture<List<Hit>> hits) {}
+
+  private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+  private final long ttlNanos;
+  private final int maxEntries;
+  private final LongSupplier nanoClock;
+
+  NeighbourCache(Duration ttl, int maxEntries, LongSupplier nanoClock) {
+    this.ttlNanos = ttl.toNanos();
+    this.maxEntries = maxEntries;
+    this.nanoClock = nanoClock;
+  }
+
+  /**
+   * The {@code k} nearest neighbours of {@code seed} in {@code generation} under {@code viewerFilter}'s attribute
+   * filters (its excluded ids are ignored), from the cache or from the index.
+   */
+  CompletableFuture<List<Hit>> similar(VectorIndex index, Generation generation, String seed, int k,
+      SearchFilter viewerFilter) {
+    if (ttlNanos <= 0) {
+      return index.similar(seed, k, viewerFilter.withExcludes(java.util.Set.of()));
+    }
+    Key key = new Key(generation.id(), seed, viewerFilter.inStockOnly(), viewerFilter.region(),
+        viewerFilter.maxMinAge());
+    long now = nanoClock.getAsLong();
+    Entry e = entries.get(key);
+    if (e != null && now - e.expiresAtNanos() < 0 && !e.hits().isCompletedExceptionally()) {
+      return e.hits();
+    }
+    CompletableFuture<List<Hit>> hits = index.similar(seed, k, viewerFilter.withExcludes(java.util.Set.of()));
+    if (entries.size() >= maxEntries) {
+      entries.clear();
+    }
+    entries.put(key, new Entry(now + ttlNanos, hits));
+    hits.whenComplete((h, failure) -> {
+      if (failure != null) {
+        entries.remove(key); // never serve a failure from the cache
+      }
+    });
+    return hits;
+  }
+
+  int size() {
+    return entries.size();
+  }
+}
