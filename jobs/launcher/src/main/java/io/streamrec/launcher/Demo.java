@@ -25,8 +25,13 @@ import org.HdrHistogram.Histogram;
  */
 public final class Demo {
 
-  /** What to replay and how many requests to send. */
-  public record Options(Path datasetDir, int requests, int requestsPerSecond, long seed) {}
+  /**
+   * What to replay and how many requests to send.
+   *
+   * @param warmupRequests requests sent (at the same rate) and answered before the measured ones, not counted: a
+   *     service warms up before it takes traffic, and the JIT compiles the request path only once it has run
+   */
+  public record Options(Path datasetDir, int requests, int requestsPerSecond, long seed, int warmupRequests) {}
 
   /** What the demo measured. */
   public record Result(int sent, int answered, int degraded, Histogram latencyMicros, List<RecClient.Reply> replies) {}
@@ -48,7 +53,18 @@ public final class Demo {
     try (RecClient client = new RecClient(stack.bootstrapServers(), stack.jobConfig().topicPrefix())) {
       replay(client, data);
       waitUntilProcessed();
-      return sendRequests(client, data, options);
+      if (options.warmupRequests() > 0) {
+        progress.step(String.format("Warming up the serving path with %d requests at %d/s (not counted)",
+            options.warmupRequests(), options.requestsPerSecond()));
+        Result warm = send(client, data, "demo-warmup-" + options.seed(), options.warmupRequests(),
+            options.requestsPerSecond(), options.seed() + 1);
+        progress.done(String.format("%d answered, %d degraded", warm.answered(), warm.degraded()));
+      }
+      progress.step(String.format("Sending %d requests at %d/s", options.requests(), options.requestsPerSecond()));
+      Result result = send(client, data, "demo-" + options.seed(), options.requests(), options.requestsPerSecond(),
+          options.seed());
+      progress.done(result.answered() + " answered");
+      return result;
     }
   }
 
@@ -98,17 +114,17 @@ public final class Demo {
     progress.done("caught up");
   }
 
-  private Result sendRequests(RecClient client, OnlineRetailDataset data, Options options) throws Exception {
-    progress.step(String.format("Sending %d requests at %d/s", options.requests(), options.requestsPerSecond()));
+  private Result send(RecClient client, OnlineRetailDataset data, String idPrefix, int requests, int perSecond,
+      long seed) throws Exception {
     long now = DemoData.replayNow(data);
-    Random random = new Random(options.seed());
+    Random random = new Random(seed);
     List<io.streamrec.datasets.User> users = data.users();
     List<CompletableFuture<RecClient.Reply>> futures = new ArrayList<>();
-    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / options.requestsPerSecond();
+    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
     long next = System.nanoTime();
-    for (int i = 0; i < options.requests(); i++) {
+    for (int i = 0; i < requests; i++) {
       io.streamrec.datasets.User user = users.get(random.nextInt(users.size()));
-      RecRequest r = RecRequest.of("demo-" + options.seed() + "-" + i, user.userId(), now, 10);
+      RecRequest r = RecRequest.of(idPrefix + "-" + i, user.userId(), now, 10);
       // Every other request leaves the region out: the serving function then takes it from the session.
       r.region = i % 2 == 0 ? user.country() : null;
       LockSupport.parkNanos(next - System.nanoTime());
@@ -134,7 +150,6 @@ public final class Demo {
         // counted as unanswered below
       }
     }
-    progress.done(replies.size() + " answered");
     return new Result(futures.size(), replies.size(), degraded, latency, replies);
   }
 

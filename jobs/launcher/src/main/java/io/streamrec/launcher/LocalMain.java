@@ -36,6 +36,10 @@ public final class LocalMain implements Callable<Integer> {
   @Option(names = "--demo-rate", defaultValue = "100", description = "Requests per second (${DEFAULT-VALUE}).")
   int demoRate;
 
+  @Option(names = "--demo-warmup-requests", defaultValue = "1000",
+      description = "Requests sent first to warm the serving path, not counted in the report (${DEFAULT-VALUE}).")
+  int demoWarmupRequests;
+
   @Option(names = "--work-dir", defaultValue = ".streamrec-local",
       description = "Broker data, checkpoints and logs (${DEFAULT-VALUE}).")
   Path workDir;
@@ -78,7 +82,7 @@ public final class LocalMain implements Callable<Integer> {
     if (demo) {
       Path dataset = build.datasetDir();
       Demo.Result result = new Demo(stack, progress)
-          .run(new Demo.Options(dataset, demoRequests, demoRate, 42L));
+          .run(new Demo.Options(dataset, demoRequests, demoRate, 42L, demoWarmupRequests));
       Demo.report(result, OnlineRetailDataset.load(dataset), progress, 3);
       if (exitAfterDemo) {
         return result.answered() == result.sent() ? 0 : 1;
