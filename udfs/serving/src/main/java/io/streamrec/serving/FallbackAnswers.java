@@ -11,6 +11,8 @@ import io.streamrec.core.store.FeatureRecord;
 import io.streamrec.core.store.FeatureStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +130,7 @@ public final class FallbackAnswers implements AutoCloseable {
     names.forEach(r -> boardKeys.add(TrendingFeatures.key(r)));
     Map<FeatureKey, FeatureRecord> boards =
         store.readAll(boardKeys).get(timeoutMs, TimeUnit.MILLISECONDS);
-    Map<String, List<String>> trending = new ConcurrentHashMap<>();
+    Map<String, List<String>> trending = new HashMap<>();
     Set<String> items = new LinkedHashSet<>();
     for (String r : names) {
       FeatureRecord rec = boards.get(TrendingFeatures.key(r));
@@ -143,14 +145,14 @@ public final class FallbackAnswers implements AutoCloseable {
     Map<FeatureKey, FeatureRecord> records = itemKeys.isEmpty() ? Map.of()
         : store.readAll(itemKeys).get(timeoutMs, TimeUnit.MILLISECONDS);
     long now = clock.getAsLong();
-    Map<String, ItemFeatureView> views = new ConcurrentHashMap<>();
+    Map<String, ItemFeatureView> views = new HashMap<>();
     records.forEach((k, rec) -> views.put(k.id(), ItemFeatureState.viewOf(k.id(), rec, now)));
     List<String> global = trending.getOrDefault(GLOBAL, List.of());
     for (String r : names) {
       CandidateFilters.Viewer viewer =
           new CandidateFilters.Viewer(GLOBAL.equals(r) ? null : r, null, Set.of(), Set.of(), Set.of());
       List<String> out = new ArrayList<>(size);
-      Set<String> taken = new java.util.HashSet<>();
+      Set<String> taken = new HashSet<>();
       for (List<String> source : List.of(trending.getOrDefault(r, List.of()), global)) {
         for (String item : source) {
           if (out.size() >= size) {

@@ -6,6 +6,7 @@ import io.streamrec.core.index.SearchFilter;
 import io.streamrec.core.index.VectorIndex;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -43,8 +44,9 @@ final class NeighbourCache {
    */
   CompletableFuture<List<Hit>> similar(VectorIndex index, Generation generation, String seed, int k,
       SearchFilter viewerFilter) {
+    SearchFilter attributesOnly = viewerFilter.withExcludes(Set.of());
     if (ttlNanos <= 0) {
-      return index.similar(seed, k, viewerFilter.withExcludes(java.util.Set.of()));
+      return index.similar(seed, k, attributesOnly);
     }
     Key key = new Key(generation.id(), seed, viewerFilter.inStockOnly(), viewerFilter.region(),
         viewerFilter.maxMinAge());
@@ -53,7 +55,7 @@ final class NeighbourCache {
     if (e != null && now - e.expiresAtNanos() < 0 && !e.hits().isCompletedExceptionally()) {
       return e.hits();
     }
-    CompletableFuture<List<Hit>> hits = index.similar(seed, k, viewerFilter.withExcludes(java.util.Set.of()));
+    CompletableFuture<List<Hit>> hits = index.similar(seed, k, attributesOnly);
     if (entries.size() >= maxEntries) {
       entries.clear();
     }

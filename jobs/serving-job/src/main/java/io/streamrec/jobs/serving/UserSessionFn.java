@@ -132,15 +132,12 @@ public final class UserSessionFn implements StatefulFunction {
     RecommendationPipeline.Outcome outcome;
     try {
       long now = System.currentTimeMillis();
-      SessionState s = session.get();
+      RecommendationPipeline.Session view = sessionView(session.get(), now);
       Set<String> exclude = new HashSet<>(Arrays.asList(request.exclude));
-      String region = request.region;
-      if (s != null) {
-        exclude.addAll(s.bought());
-        exclude.addAll(s.recentNewestFirst());
-        exclude.addAll(s.servedSince(now, spec.servedWindow().toMillis()));
-        region = region != null ? region : s.region;
-      }
+      exclude.addAll(view.bought());
+      exclude.addAll(view.recentItems());
+      exclude.addAll(view.served());
+      String region = request.region != null ? request.region : view.region();
       List<RecResponse.RecItem> items = resources().fallback.answer(region, exclude, request.k);
       String reason = items.isEmpty() ? why + "; no fallback list yet" : why + "; served trending";
       RecResponse response = new RecResponse(request.requestId, request.userId, items,
