@@ -160,7 +160,7 @@ public final class FeatureJob {
     timedUsers
         .connect(enriched)
         .keyBy(u -> u.userId, e -> e.interaction.userId)
-        .process(new UserFeaturesFn(flushMs, ttl(settings.userStateTtl())))
+        .process(new UserFeaturesFn(flushMs, ttl(settings.userStateTtl())), FeatureStateTypes.USERS)
         .name("user features").uid("user-features")
         .sinkTo(sinks.users()).name("feature store: users").uid("store-users");
 

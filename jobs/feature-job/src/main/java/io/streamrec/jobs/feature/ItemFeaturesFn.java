@@ -32,7 +32,7 @@ public final class ItemFeaturesFn
 
   /** Item states to write to the store. */
   public static final OutputTag<ItemFeatureState> ITEM_STATES =
-      new OutputTag<>("item-states", TypeInformation.of(ItemFeatureState.class));
+      new OutputTag<>("item-states", FeatureStateTypes.ITEMS);
   /** An item's first appearance in the catalog, once per region it is sold in and once globally. */
   public static final OutputTag<RegionEvent> NEW_ITEMS =
       new OutputTag<>("new-items", TypeInformation.of(RegionEvent.class));
@@ -59,7 +59,7 @@ public final class ItemFeaturesFn
 
   @Override
   public void open(Configuration parameters) {
-    state = getRuntimeContext().getState(States.expiringState("item-features", ItemFeatureState.class, stateTtl));
+    state = getRuntimeContext().getState(States.expiringState("item-features", FeatureStateTypes.ITEMS, stateTtl));
     pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
     var group = getRuntimeContext().getMetricGroup();
     byType = new EnumMap<>(InteractionType.class);

@@ -37,7 +37,7 @@ public final class UserFeaturesFn
 
   @Override
   public void open(Configuration parameters) {
-    state = getRuntimeContext().getState(States.expiringState("user-features", UserFeatureState.class, stateTtl));
+    state = getRuntimeContext().getState(States.expiringState("user-features", FeatureStateTypes.USERS, stateTtl));
     pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
     var group = getRuntimeContext().getMetricGroup();
     profiles = group.counter("profileUpdates");

@@ -19,7 +19,7 @@ import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.core.serving.CandidateMerger;
 import io.streamrec.core.serving.Deadline;
 import io.streamrec.core.serving.FinalStage;
-import io.streamrec.core.serving.SessionState;
+import io.streamrec.jobs.serving.SessionState;
 import io.streamrec.core.store.FeatureStore;
 import io.streamrec.serving.RecommendationPipeline;
 import io.streamrec.onnx.Ranker;

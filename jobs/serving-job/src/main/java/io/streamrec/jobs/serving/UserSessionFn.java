@@ -7,7 +7,6 @@ import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.serving.CandidateFilters;
 import io.streamrec.core.serving.Deadline;
 import io.streamrec.core.serving.RetrievalSource;
-import io.streamrec.core.serving.SessionState;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.serving.FallbackAnswers;
 import io.streamrec.serving.RecommendationPipeline;

@@ -3,7 +3,12 @@ package io.streamrec.core.contract;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** What a user did with an item. The wire form is the lower-case name ({@code add_to_cart}). */
+/**
+ * What a user did with an item. The wire form is the lower-case name ({@code add_to_cart}).
+ *
+ * <p>The order is part of the stored state formats (counters are kept by ordinal, the compact state codecs write a
+ * type as its ordinal): add new types at the end, never reorder or remove one.
+ */
 public enum InteractionType {
   VIEW,
   CLICK,
@@ -13,9 +18,12 @@ public enum InteractionType {
   SKIP,
   SHARE;
 
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
+  /** The wire name; one string per type, shared by every event of that type. */
   @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   /** Returns the type for a wire name, or null when there is none (the caller names the field in its error). */

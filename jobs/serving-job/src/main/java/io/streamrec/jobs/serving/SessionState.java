@@ -1,18 +1,30 @@
-package io.streamrec.core.serving;
+package io.streamrec.jobs.serving;
 
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.codec.CompactIO;
+import io.streamrec.core.codec.StateCodec;
+import io.streamrec.jobs.common.state.CompactTypeInfo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * What serving remembers about one user between requests: the recent interactions (newest last), what the user
  * bought, and the last region seen. Bounded, so state stays small however active a user is; the serving function
  * puts a TTL on the whole session.
  *
- * <p>A Flink POJO of arrays so it is stored by Flink's own serializers (no Kryo).
+ * <p>Stored in its compact form ({@link Codec}, through {@link TypeInfoFactory}: StateFun asks Flink for the type
+ * information of a persisted value's class, and Flink honours the annotation), not field by field as a POJO.
  */
+@TypeInfo(SessionState.TypeInfoFactory.class)
 public final class SessionState {
   public static final int MAX_RECENT = 50;
   public static final int MAX_BOUGHT = 500;
@@ -99,5 +111,55 @@ public final class SessionState {
     System.arraycopy(values, values.length - keep, out, 0, keep);
     out[keep] = v;
     return out;
+  }
+
+  /** The session's compact form, format 1: arrays of strings and delta-coded timestamps. */
+  public static final class Codec implements StateCodec<SessionState> {
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public void write(SessionState s, DataOutput out) throws IOException {
+      out.writeByte(version());
+      CompactIO.writeStrings(out, s.recentItems);
+      CompactIO.writeStrings(out, s.recentTypes);
+      CompactIO.writeLongDeltas(out, s.recentTs);
+      CompactIO.writeStrings(out, s.boughtItems);
+      CompactIO.writeString(out, s.region);
+      CompactIO.writeVarLong(out, s.lastEventTs);
+      CompactIO.writeStrings(out, s.servedItems);
+      CompactIO.writeLongDeltas(out, s.servedTs);
+    }
+
+    @Override
+    public SessionState read(DataInput in) throws IOException {
+      CompactIO.readVersion(in, version(), "serving session");
+      SessionState s = new SessionState();
+      s.recentItems = CompactIO.readStrings(in);
+      s.recentTypes = CompactIO.readStrings(in);
+      for (int i = 0; i < s.recentTypes.length; i++) {
+        InteractionType t = InteractionType.fromWire(s.recentTypes[i]);
+        if (t != null) {
+          s.recentTypes[i] = t.wireName(); // one shared string per type
+        }
+      }
+      s.recentTs = CompactIO.readLongDeltas(in);
+      s.boughtItems = CompactIO.readStrings(in);
+      s.region = CompactIO.readString(in);
+      s.lastEventTs = CompactIO.readVarLong(in);
+      s.servedItems = CompactIO.readStrings(in);
+      s.servedTs = CompactIO.readLongDeltas(in);
+      return s;
+    }
+  }
+
+  /** Gives Flink (and so StateFun's persisted value) the compact form. */
+  public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<SessionState> {
+    @Override
+    public TypeInformation<SessionState> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+      return new CompactTypeInfo<>(SessionState.class, new Codec());
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.streamrec.core.serving;
+package io.streamrec.jobs.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,12 @@ import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
 import java.util.ArrayList;
 import java.util.List;
+import io.streamrec.jobs.common.state.CompactTypeInfo;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class SessionStateTest {
@@ -105,5 +111,23 @@ class SessionStateTest {
     s.apply(event("b", InteractionType.VIEW, T0 + 5, null));
     assertThat(s.lastEventTs).isEqualTo(T0 + 10);
     assertThat(s.recentItems).containsExactly("a", "b"); // arrival order
+  }
+
+  @Test
+  void flinkAndSoStateFunStoreTheSessionInItsCompactForm() throws Exception {
+    TypeInformation<SessionState> info = TypeInformation.of(SessionState.class);
+    assertThat(info).isInstanceOf(CompactTypeInfo.class);
+    TypeSerializer<SessionState> serializer = info.createSerializer(new ExecutionConfig());
+    SessionState s = new SessionState();
+    for (int i = 0; i < 80; i++) {
+      s.apply(event("i" + i, i % 7 == 0 ? InteractionType.PURCHASE : InteractionType.CLICK, T0 + i * 1000L,
+          i % 3 == 0 ? "eu" : null));
+    }
+    s.served(List.of("x", "y", "z"), T0 + 99_000);
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(s, out);
+    SessionState back = serializer.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+    assertThat(back).usingRecursiveComparison().isEqualTo(s);
+    assertThat(back.recentTypes[0]).isSameAs(InteractionType.fromWire(back.recentTypes[0]).wireName());
   }
 }

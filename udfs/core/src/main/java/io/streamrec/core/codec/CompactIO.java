@@ -1,0 +1,140 @@
+package io.streamrec.core.codec;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** The primitives of the compact state forms: unsigned and zig-zag varints, nullable UTF-8 strings, arrays. */
+public final class CompactIO {
+  private CompactIO() {}
+
+  /** A length or count; negative values are a bug in the caller. */
+  public static void writeVarInt(DataOutput out, int v) throws IOException {
+    if (v < 0) {
+      throw new IllegalArgumentException("unsigned varint cannot hold " + v);
+    }
+    while ((v & ~0x7F) != 0) {
+      out.writeByte((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out.writeByte(v);
+  }
+
+  public static int readVarInt(DataInput in) throws IOException {
+    int v = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      int b = in.readUnsignedByte();
+      v |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (v < 0) {
+          throw new IOException("corrupt varint: " + v);
+        }
+        return v;
+      }
+    }
+    throw new IOException("corrupt varint: more than 5 bytes");
+  }
+
+  /** Any long, small magnitudes (either sign) short: zig-zag, then 7 bits per byte. */
+  public static void writeVarLong(DataOutput out, long v) throws IOException {
+    long z = (v << 1) ^ (v >> 63);
+    while ((z & ~0x7FL) != 0) {
+      out.writeByte((int) ((z & 0x7F) | 0x80));
+      z >>>= 7;
+    }
+    out.writeByte((int) z);
+  }
+
+  public static long readVarLong(DataInput in) throws IOException {
+    long z = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      int b = in.readUnsignedByte();
+      z |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return (z >>> 1) ^ -(z & 1);
+      }
+    }
+    throw new IOException("corrupt varlong: more than 10 bytes");
+  }
+
+  /** A nullable string: its UTF-8 length + 1 (0 = null), then the bytes. */
+  public static void writeString(DataOutput out, String s) throws IOException {
+    if (s == null) {
+      out.writeByte(0);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    writeVarInt(out, b.length + 1);
+    out.write(b);
+  }
+
+  public static String readString(DataInput in) throws IOException {
+    int n = readVarInt(in);
+    if (n == 0) {
+      return null;
+    }
+    byte[] b = new byte[n - 1];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  public static void writeStrings(DataOutput out, String[] a) throws IOException {
+    writeVarInt(out, a.length);
+    for (String s : a) {
+      writeString(out, s);
+    }
+  }
+
+  public static String[] readStrings(DataInput in) throws IOException {
+    String[] a = new String[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = readString(in);
+    }
+    return a;
+  }
+
+  /** Longs as differences from the previous one (timestamps in order become one or two bytes each). */
+  public static void writeLongDeltas(DataOutput out, long[] a) throws IOException {
+    writeVarInt(out, a.length);
+    long prev = 0;
+    for (long v : a) {
+      writeVarLong(out, v - prev);
+      prev = v;
+    }
+  }
+
+  public static long[] readLongDeltas(DataInput in) throws IOException {
+    long[] a = new long[readVarInt(in)];
+    long prev = 0;
+    for (int i = 0; i < a.length; i++) {
+      prev += readVarLong(in);
+      a[i] = prev;
+    }
+    return a;
+  }
+
+  public static void writeDoubles(DataOutput out, double[] a) throws IOException {
+    writeVarInt(out, a.length);
+    for (double v : a) {
+      out.writeDouble(v);
+    }
+  }
+
+  public static double[] readDoubles(DataInput in) throws IOException {
+    double[] a = new double[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readDouble();
+    }
+    return a;
+  }
+
+  /** Checks the leading format version of a value against what the codec can read. */
+  public static int readVersion(DataInput in, int newest, String what) throws IOException {
+    int v = in.readUnsignedByte();
+    if (v < 1 || v > newest) {
+      throw new IOException(what + ": unknown state format version " + v + " (this code reads 1.." + newest + ")");
+    }
+    return v;
+  }
+}

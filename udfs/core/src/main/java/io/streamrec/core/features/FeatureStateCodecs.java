@@ -1,0 +1,251 @@
+package io.streamrec.core.features;
+
+import static io.streamrec.core.codec.CompactIO.readDoubles;
+import static io.streamrec.core.codec.CompactIO.readLongDeltas;
+import static io.streamrec.core.codec.CompactIO.readString;
+import static io.streamrec.core.codec.CompactIO.readStrings;
+import static io.streamrec.core.codec.CompactIO.readVarInt;
+import static io.streamrec.core.codec.CompactIO.readVarLong;
+import static io.streamrec.core.codec.CompactIO.readVersion;
+import static io.streamrec.core.codec.CompactIO.writeDoubles;
+import static io.streamrec.core.codec.CompactIO.writeLongDeltas;
+import static io.streamrec.core.codec.CompactIO.writeString;
+import static io.streamrec.core.codec.CompactIO.writeStrings;
+import static io.streamrec.core.codec.CompactIO.writeVarInt;
+import static io.streamrec.core.codec.CompactIO.writeVarLong;
+
+import io.streamrec.core.codec.StateCodec;
+import io.streamrec.core.contract.InteractionType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * The compact state forms of the feature job's keyed state ({@link UserFeatureState}, {@link ItemFeatureState}).
+ * A windowed counter keeps only its non-empty slots, timestamps in order are written as differences, interaction
+ * types as one byte: a user with ten recent events takes a few hundred bytes where the field-by-field POJO form
+ * took kilobytes, and a value goes to the checkpoint stream in one bulk write.
+ */
+public final class FeatureStateCodecs {
+  private FeatureStateCodecs() {}
+
+  private static final InteractionType[] TYPES = InteractionType.values();
+  /** The byte for a type name no {@link InteractionType} has (then the name follows as a string). */
+  private static final int OTHER_TYPE = 0xFF;
+
+  /** {@link UserFeatureState}, format 1. */
+  public static final class Users implements StateCodec<UserFeatureState> {
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public void write(UserFeatureState s, DataOutput out) throws IOException {
+      out.writeByte(version());
+      writeString(out, s.userId);
+      writeCounts(out, s.counts);
+      writeStrings(out, s.recentEventIds);
+      writeStrings(out, s.recentItems);
+      writeTypes(out, s.recentTypes);
+      writeLongDeltas(out, s.recentTs);
+      writeStrings(out, s.boughtItems);
+      writeLongDeltas(out, s.boughtTs);
+      writeStrings(out, s.categories);
+      writeDoubles(out, s.categoryLogScores);
+      out.writeDouble(s.priceLogSum);
+      out.writeDouble(s.priceLogWeight);
+      writeVarLong(out, s.lastActiveTs);
+      writeVarInt(out, s.age == null ? 0 : s.age + 1);
+      writeString(out, s.profileRegion);
+      writeString(out, s.eventRegion);
+      writeVarLong(out, s.eventRegionTs);
+      writeVarLong(out, s.profileTs);
+      writeVarLong(out, s.version);
+      writeVarLong(out, s.sequence);
+      writeRecentIds(out, s.seenEvents);
+    }
+
+    @Override
+    public UserFeatureState read(DataInput in) throws IOException {
+      readVersion(in, version(), "user features");
+      UserFeatureState s = new UserFeatureState();
+      s.userId = readString(in);
+      s.counts = readCounts(in);
+      s.recentEventIds = readStrings(in);
+      s.recentItems = readStrings(in);
+      s.recentTypes = readTypes(in);
+      s.recentTs = readLongDeltas(in);
+      s.boughtItems = readStrings(in);
+      s.boughtTs = readLongDeltas(in);
+      s.categories = readStrings(in);
+      s.categoryLogScores = readDoubles(in);
+      s.priceLogSum = in.readDouble();
+      s.priceLogWeight = in.readDouble();
+      s.lastActiveTs = readVarLong(in);
+      int age = readVarInt(in);
+      s.age = age == 0 ? null : age - 1;
+      s.profileRegion = readString(in);
+      s.eventRegion = readString(in);
+      s.eventRegionTs = readVarLong(in);
+      s.profileTs = readVarLong(in);
+      s.version = readVarLong(in);
+      s.sequence = readVarLong(in);
+      s.seenEvents = readRecentIds(in);
+      return s;
+    }
+  }
+
+  /** {@link ItemFeatureState}, format 1. */
+  public static final class Items implements StateCodec<ItemFeatureState> {
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public void write(ItemFeatureState s, DataOutput out) throws IOException {
+      out.writeByte(version());
+      writeString(out, s.itemId);
+      writeString(out, s.title);
+      writeString(out, s.category);
+      out.writeBoolean(s.price != null);
+      if (s.price != null) {
+        out.writeDouble(s.price);
+      }
+      out.writeBoolean(s.inStock);
+      writeStrings(out, s.regions);
+      writeVarLong(out, s.minAge);
+      out.writeBoolean(s.deleted);
+      writeVarLong(out, s.catalogTs);
+      writeCounts(out, s.counts);
+      out.writeDouble(s.popularityLog);
+      writeVarLong(out, s.firstSeenTs);
+      writeVarLong(out, s.lastEventTs);
+      writeVarLong(out, s.version);
+      writeVarLong(out, s.sequence);
+      writeRecentIds(out, s.seenEvents);
+    }
+
+    @Override
+    public ItemFeatureState read(DataInput in) throws IOException {
+      readVersion(in, version(), "item features");
+      ItemFeatureState s = new ItemFeatureState();
+      s.itemId = readString(in);
+      s.title = readString(in);
+      s.category = readString(in);
+      s.price = in.readBoolean() ? in.readDouble() : null;
+      s.inStock = in.readBoolean();
+      s.regions = readStrings(in);
+      s.minAge = (int) readVarLong(in);
+      s.deleted = in.readBoolean();
+      s.catalogTs = readVarLong(in);
+      s.counts = readCounts(in);
+      s.popularityLog = in.readDouble();
+      s.firstSeenTs = readVarLong(in);
+      s.lastEventTs = readVarLong(in);
+      s.version = readVarLong(in);
+      s.sequence = readVarLong(in);
+      s.seenEvents = readRecentIds(in);
+      return s;
+    }
+  }
+
+  /** Counters by type ordinal: a bit per type present, then each counter's non-empty slots. */
+  static void writeCounts(DataOutput out, WindowedCounts[] byType) throws IOException {
+    writeVarInt(out, byType.length);
+    for (WindowedCounts c : byType) {
+      if (c == null) {
+        out.writeByte(0);
+        continue;
+      }
+      int used = 0;
+      for (long b : c.buckets) {
+        if (b >= 0) {
+          used++;
+        }
+      }
+      writeVarInt(out, used + 1);
+      for (int slot = 0; slot < c.buckets.length; slot++) {
+        if (c.buckets[slot] >= 0) {
+          writeVarInt(out, slot);
+          writeVarLong(out, c.buckets[slot]);
+          writeVarInt(out, c.counts[slot]);
+        }
+      }
+    }
+  }
+
+  static WindowedCounts[] readCounts(DataInput in) throws IOException {
+    int n = readVarInt(in);
+    WindowedCounts[] out = new WindowedCounts[Math.max(n, TYPES.length)];
+    for (int t = 0; t < n; t++) {
+      int used = readVarInt(in);
+      if (used == 0) {
+        continue;
+      }
+      WindowedCounts c = new WindowedCounts();
+      for (int k = 0; k < used - 1; k++) {
+        int slot = readVarInt(in);
+        if (slot >= c.buckets.length) {
+          throw new IOException("windowed counts: slot " + slot + " out of range (" + c.buckets.length + " slots)");
+        }
+        c.buckets[slot] = readVarLong(in);
+        c.counts[slot] = readVarInt(in);
+      }
+      out[t] = c;
+    }
+    return out;
+  }
+
+  static void writeTypes(DataOutput out, String[] types) throws IOException {
+    writeVarInt(out, types.length);
+    for (String t : types) {
+      InteractionType known = known(t);
+      if (known != null) {
+        out.writeByte(known.ordinal());
+      } else {
+        out.writeByte(OTHER_TYPE);
+        writeString(out, t);
+      }
+    }
+  }
+
+  static String[] readTypes(DataInput in) throws IOException {
+    String[] a = new String[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      int b = in.readUnsignedByte();
+      if (b == OTHER_TYPE) {
+        a[i] = readString(in);
+      } else if (b < TYPES.length) {
+        a[i] = TYPES[b].wireName(); // one shared string per type, not one per event
+      } else {
+        throw new IOException("unknown interaction type byte " + b);
+      }
+    }
+    return a;
+  }
+
+  private static InteractionType known(String wire) {
+    for (InteractionType t : TYPES) {
+      if (t.wireName().equals(wire)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  static void writeRecentIds(DataOutput out, RecentIds ids) throws IOException {
+    writeVarInt(out, ids.capacity);
+    writeVarInt(out, ids.next);
+    writeStrings(out, ids.ids);
+  }
+
+  static RecentIds readRecentIds(DataInput in) throws IOException {
+    RecentIds r = new RecentIds();
+    r.capacity = readVarInt(in);
+    r.next = readVarInt(in);
+    r.ids = readStrings(in);
+    return r;
+  }
+}

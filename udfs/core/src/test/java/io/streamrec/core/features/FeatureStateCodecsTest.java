@@ -1,0 +1,130 @@
+package io.streamrec.core.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.core.codec.StateCodec;
+import io.streamrec.core.contract.Interaction;
+import io.streamrec.core.contract.InteractionType;
+import io.streamrec.core.contract.Item;
+import io.streamrec.core.contract.ItemOp;
+import io.streamrec.core.contract.User;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FeatureStateCodecsTest {
+  static final long T0 = 1_700_000_000_000L;
+  static final InteractionType[] TYPES = InteractionType.values();
+
+  static <T> byte[] encode(StateCodec<T> codec, T value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    codec.write(value, new DataOutputStream(bytes));
+    return bytes.toByteArray();
+  }
+
+  static <T> T decode(StateCodec<T> codec, byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    T value = codec.read(in);
+    assertThat(in.available()).as("bytes left after the value").isZero();
+    return value;
+  }
+
+  static Interaction event(Random r, int n, String user) {
+    Interaction i = Interaction.of("ev-" + n + "-" + r.nextInt(1000), user, "item-" + r.nextInt(40),
+        TYPES[r.nextInt(TYPES.length)], T0 + r.nextInt(10 * 24 * 3600) * 1000L);
+    return r.nextBoolean() ? i.withRegion("region-" + r.nextInt(3)) : i;
+  }
+
+  static UserFeatureState user(Random r, int events) {
+    UserFeatureState s = UserFeatureState.empty("user-ü-1");
+    for (int n = 0; n < events; n++) {
+      Interaction i = event(r, n, s.userId);
+      s.apply(EnrichedInteraction.of(i, r.nextInt(4) == 0 ? null : "cat-" + r.nextInt(60),
+          r.nextInt(3) == 0 ? null : 1 + r.nextInt(100) / 7.0));
+      if (n % 17 == 0) {
+        s.applyProfile(User.of(s.userId, r.nextBoolean() ? null : r.nextInt(90), r.nextBoolean() ? null : "eu",
+            i.ts));
+      }
+    }
+    return s;
+  }
+
+  static ItemFeatureState item(Random r, int events) {
+    ItemFeatureState s = ItemFeatureState.empty("item-7");
+    for (int n = 0; n < events; n++) {
+      if (n % 11 == 0) {
+        Item c = new Item();
+        c.itemId = s.itemId;
+        c.op = n % 33 == 22 ? ItemOp.DELETE : ItemOp.UPSERT;
+        c.title = "Title «" + n + "»";
+        c.category = "cat-" + r.nextInt(5);
+        c.price = r.nextInt(10_000) / 100.0;
+        c.inStock = r.nextBoolean();
+        c.regions = r.nextBoolean() ? new String[0] : new String[] {"eu", "us"};
+        c.minAge = r.nextBoolean() ? 0 : 18;
+        c.ts = T0 + n * 60_000L;
+        s.applyCatalog(c);
+      }
+      s.apply(event(r, n, "u" + r.nextInt(9)));
+    }
+    return s;
+  }
+
+  @Test
+  void usersRoundTripExactlyAndKeepEvolvingTheSame() throws IOException {
+    FeatureStateCodecs.Users codec = new FeatureStateCodecs.Users();
+    for (int seed = 0; seed < 30; seed++) {
+      Random r = new Random(seed);
+      UserFeatureState original = user(r, seed * 20);
+      UserFeatureState copy = decode(codec, encode(codec, original));
+      assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+      assertThat(encode(codec, copy)).isEqualTo(encode(codec, original));
+      // The copy must behave like the original from here on (duplicate window, ring positions, versions).
+      Random more = new Random(1000 + seed);
+      for (int n = 0; n < 300; n++) {
+        Interaction i = n % 5 == 0 && original.recentEventIds.length > 0
+            ? Interaction.of(original.recentEventIds[0], original.userId, "item-1", InteractionType.VIEW, T0)
+            : event(more, 10_000 + n, original.userId);
+        EnrichedInteraction e = EnrichedInteraction.of(i, "cat-" + (n % 70), 3.0);
+        assertThat(copy.apply(e)).isEqualTo(original.apply(e));
+      }
+      assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+      assertThat(copy.toBins()).isEqualTo(original.toBins());
+    }
+  }
+
+  @Test
+  void itemsRoundTripExactly() throws IOException {
+    FeatureStateCodecs.Items codec = new FeatureStateCodecs.Items();
+    for (int seed = 0; seed < 30; seed++) {
+      ItemFeatureState original = item(new Random(seed), seed * 30);
+      ItemFeatureState copy = decode(codec, encode(codec, original));
+      assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+      assertThat(copy.toBins()).isEqualTo(original.toBins());
+    }
+  }
+
+  @Test
+  void theCompactFormIsSmall() throws IOException {
+    UserFeatureState s = user(new Random(3), 10);
+    // Ten events: ids, items, types and times, plus the counters' non-empty slots; the POJO form took kilobytes.
+    assertThat(encode(new FeatureStateCodecs.Users(), s).length).isLessThan(900);
+  }
+
+  @Test
+  void rejectsAnUnknownFormatVersionAndATruncatedValue() throws IOException {
+    FeatureStateCodecs.Users codec = new FeatureStateCodecs.Users();
+    byte[] bytes = encode(codec, user(new Random(1), 40));
+    byte[] future = bytes.clone();
+    future[0] = 9;
+    assertThatThrownBy(() -> decode(codec, future)).isInstanceOf(IOException.class)
+        .hasMessageContaining("unknown state format version 9");
+    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+    assertThatThrownBy(() -> decode(codec, truncated)).isInstanceOf(IOException.class);
+  }
+}
