@@ -415,8 +415,14 @@ final class GenerationIndex {
   private static void graph(LeafReader r, LeafColumns c, int leaf, float[] q, int k, double efFactor,
       CompiledFilter f, TopK top) throws IOException {
     int ef = Math.max(k, (int) Math.ceil(k * efFactor));
-    TopDocs td = r.searchNearestVectors(ItemDocuments.VECTOR, q, ef, f.acceptDocs(c, r.getLiveDocs()),
-        Integer.MAX_VALUE);
+    Bits accept = f.acceptDocs(c, r.getLiveDocs());
+    if (c.graph != null) {
+      for (ScoreDoc sd : c.graph.search(c, q, ef, accept)) {
+        top.offer(sd.score, leaf, sd.doc); // the heap graph scores by inner product itself
+      }
+      return;
+    }
+    TopDocs td = r.searchNearestVectors(ItemDocuments.VECTOR, q, ef, accept, Integer.MAX_VALUE);
     for (ScoreDoc sd : td.scoreDocs) {
       top.offer(ItemDocuments.innerProduct(sd.score), leaf, sd.doc);
     }
@@ -429,7 +435,7 @@ final class GenerationIndex {
       synchronized (columns) {
         c = columns.get(key);
         if (c == null) {
-          c = LeafColumns.read(r, generation.dimension(), dictionary);
+          c = LeafColumns.read(r, generation.dimension(), dictionary, r.maxDoc() > settings.exactLeafDocs());
           columns.put(key, c);
           r.getCoreCacheHelper().addClosedListener(columns::remove);
         }

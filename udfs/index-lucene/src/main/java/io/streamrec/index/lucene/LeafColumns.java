@@ -28,6 +28,8 @@ final class LeafColumns {
   final int[] category;
   /** Region ordinals per document; null means sold everywhere. */
   final int[][] regions;
+  /** The segment's HNSW graph on the heap, when it was asked for and could be copied (see {@link HeapGraph}). */
+  HeapGraph graph;
 
   private LeafColumns(int maxDoc, int dim) {
     this.maxDoc = maxDoc;
@@ -40,13 +42,22 @@ final class LeafColumns {
     this.regions = new int[maxDoc][];
   }
 
-  static LeafColumns read(LeafReader leaf, int dim, Dictionary dict) throws IOException {
+  /**
+   * Reads a segment's columns; with {@code withGraph}, also a heap copy of its HNSW graph (for segments the planner
+   * searches through the graph).
+   */
+  static LeafColumns read(LeafReader leaf, int dim, Dictionary dict, boolean withGraph) throws IOException {
     LeafColumns c = new LeafColumns(leaf.maxDoc(), dim);
     FloatVectorValues vectors = leaf.getFloatVectorValues(ItemDocuments.VECTOR);
+    int withVectors = 0;
     if (vectors != null) {
       for (int doc = vectors.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = vectors.nextDoc()) {
         System.arraycopy(vectors.vectorValue(), 0, c.vectors, doc * dim, dim);
+        withVectors++;
       }
+    }
+    if (withGraph) {
+      c.graph = HeapGraph.copyOf(leaf, ItemDocuments.VECTOR, c.maxDoc, withVectors);
     }
     SortedDocValues ids = DocValues.getSorted(leaf, ItemDocuments.ID);
     for (int doc = ids.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = ids.nextDoc()) {
