@@ -152,9 +152,27 @@ public final class RecommendationPipeline {
     this.neighbours = new NeighbourCache(settings.neighbourTtl(), 200_000, System::nanoTime);
   }
 
-  /** Runs the pipeline on the executor; the future always completes with an answer (degraded if need be). */
+  /**
+   * Runs the pipeline on the executor. The future completes with an answer (degraded if need be), or fails with
+   * {@link QueuedPastDeadline} when the request waited in the pool's queue until its deadline: then no work is
+   * done for it (the caller answers with its fallback), so that an overloaded pool sheds load instead of spending
+   * its threads on answers nobody waits for any more.
+   */
   public CompletableFuture<Outcome> recommend(RecRequest request, Session session, Deadline deadline) {
-    return CompletableFuture.supplyAsync(() -> run(request, session, deadline), executor);
+    return CompletableFuture.supplyAsync(() -> {
+      if (deadline.expired()) {
+        throw new QueuedPastDeadline(deadline.elapsedMs());
+      }
+      return run(request, session, deadline);
+    }, executor);
+  }
+
+  /** A request that reached a pool thread only after its deadline; nothing was run for it. */
+  public static final class QueuedPastDeadline extends RuntimeException {
+    QueuedPastDeadline(double waitedMs) {
+      super(String.format(java.util.Locale.ROOT, "queued %.1f ms, past the deadline: not run", waitedMs), null,
+          false, false);
+    }
   }
 
   /** Runs the pipeline on the calling thread. */

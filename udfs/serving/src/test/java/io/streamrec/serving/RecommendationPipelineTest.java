@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.core.contract.Item;
 import io.streamrec.core.contract.ItemOp;
@@ -320,6 +321,40 @@ class RecommendationPipelineTest {
       assertThat(r.models().retrieval()).startsWith("two-tower-");
       assertThat(r.models().firstStage()).startsWith("first-stage-");
       assertThat(r.models().ranking()).startsWith("ranker-");
+    }
+  }
+
+  @Test
+  void aRequestThatWaitedInTheQueuePastItsDeadlineIsNotRun() throws Exception {
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      one.execute(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      RecommendationPipeline p = new RecommendationPipeline(store, index, models,
+          RecommendationPipeline.Settings.defaults(), one);
+      Deadline brief = Deadline.startingNow(20);
+      var queued = p.recommend(request("adult", 10), session("item-10"), brief);
+      var inTime = p.recommend(request("adult", 10), session("item-10"), Deadline.startingNow(10_000));
+      // The first request's 20 ms pass while the pool's only thread is busy.
+      long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (!brief.expired() && System.nanoTime() < giveUp) {
+        Thread.onSpinWait();
+      }
+      assertThat(brief.expired()).isTrue();
+      release.countDown();
+      assertThatThrownBy(() -> queued.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RecommendationPipeline.QueuedPastDeadline.class)
+          .hasMessageContaining("past the deadline");
+      RecResponse r = inTime.get(5, java.util.concurrent.TimeUnit.SECONDS).response();
+      assertThat(r.degraded()).as(r.reason()).isFalse();
+    } finally {
+      one.shutdownNow();
     }
   }
 }

@@ -95,9 +95,13 @@ public final class UserSessionFn implements StatefulFunction {
     Deadline deadline = Deadline.startingNow(request.deadlineMs);
     long now = System.currentTimeMillis();
     RecommendationPipeline.Session view = sessionView(session.get(), request.ts > 0 ? request.ts : now);
-    CompletableFuture<RecommendationPipeline.Outcome> running;
+    CompletableFuture<Answer> running;
     try {
+      // The answer's JSON is written on the pool thread that finished the pipeline, not on this task thread: one
+      // thread runs every function of this subtask, and a prediction-log record with its feature rows is the
+      // largest record the job writes.
       running = resources().pipeline.recommend(request, view, deadline)
+          .thenApply(outcome -> Answer.of(spec, request, outcome))
           .orTimeout(request.deadlineMs + GRACE_MS, TimeUnit.MILLISECONDS);
     } catch (RuntimeException rejected) {
       answerWithFallback(context, request, "serving overloaded: " + rejected.getMessage());
@@ -110,15 +114,23 @@ public final class UserSessionFn implements StatefulFunction {
   private void onPipelineDone(Context context, AsyncOperationResult<?, ?> result) {
     RecRequest request = (RecRequest) result.metadata();
     if (result.successful()) {
-      RecommendationPipeline.Outcome outcome = (RecommendationPipeline.Outcome) result.value();
-      send(context, request, outcome, false);
+      send(context, request, (Answer) result.value(), false);
     } else if (result.unknown()) {
       answerWithFallback(context, request, "answer lost in a restart; served a fallback");
     } else {
       Throwable t = result.throwable();
-      answerWithFallback(context, request, t instanceof java.util.concurrent.TimeoutException
-          ? "pipeline did not finish within the deadline"
-          : "pipeline failed: " + t);
+      while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      String why;
+      if (t instanceof java.util.concurrent.TimeoutException) {
+        why = "pipeline did not finish within the deadline";
+      } else if (t instanceof RecommendationPipeline.QueuedPastDeadline) {
+        why = "serving overloaded: " + t.getMessage();
+      } else {
+        why = "pipeline failed: " + t;
+      }
+      answerWithFallback(context, request, why);
     }
   }
 
@@ -152,14 +164,23 @@ public final class UserSessionFn implements StatefulFunction {
           why + "; fallback failed: " + e, null, Map.of());
       outcome = new RecommendationPipeline.Outcome(empty, null, Map.of(), new CandidateFilters.Counts());
     }
-    send(context, request, outcome, true);
+    send(context, request, Answer.of(spec, request, outcome), true);
   }
 
-  private void send(Context context, RecRequest request, RecommendationPipeline.Outcome outcome, boolean fallback) {
+  /** An outcome with its response and prediction-log records already in their wire form. */
+  record Answer(RecommendationPipeline.Outcome outcome, OutRecord response, OutRecord log) {
+    static Answer of(ServingSpec spec, RecRequest request, RecommendationPipeline.Outcome outcome) {
+      return new Answer(outcome, OutRecord.of(spec.responseTopic(), request.userId, outcome.response()),
+          outcome.log() == null ? null : OutRecord.of(spec.predictionLogTopic(), request.requestId, outcome.log()));
+    }
+  }
+
+  private void send(Context context, RecRequest request, Answer answer, boolean fallback) {
+    RecommendationPipeline.Outcome outcome = answer.outcome();
     RecResponse response = outcome.response();
-    context.send(Identifiers.KAFKA_OUT, OutRecord.of(spec.responseTopic(), request.userId, response));
-    if (outcome.log() != null) {
-      context.send(Identifiers.KAFKA_OUT, OutRecord.of(spec.predictionLogTopic(), request.requestId, outcome.log()));
+    context.send(Identifiers.KAFKA_OUT, answer.response());
+    if (answer.log() != null) {
+      context.send(Identifiers.KAFKA_OUT, answer.log());
     }
     if (!response.items().isEmpty()) {
       SessionState s = session.getOrDefault(new SessionState());
