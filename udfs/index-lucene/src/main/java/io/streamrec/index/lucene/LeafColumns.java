@@ -9,6 +9,7 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 
 /**
@@ -30,6 +31,8 @@ final class LeafColumns {
   final int[][] regions;
   /** The segment's HNSW graph on the heap, when it was asked for and could be copied (see {@link HeapGraph}). */
   HeapGraph graph;
+  /** Document frequencies of the filter terms asked so far (a segment's never change). */
+  private final Map<Term, Integer> docFreqs = new ConcurrentHashMap<>();
 
   private LeafColumns(int maxDoc, int dim) {
     this.maxDoc = maxDoc;
@@ -94,6 +97,16 @@ final class LeafColumns {
       c.regions[doc] = n == 1 && r[0] == everywhere ? null : r;
     }
     return c;
+  }
+
+  /** The segment's document frequency of {@code t}, looked up in the term dictionary once. */
+  int docFreq(LeafReader leaf, Term t) throws IOException {
+    Integer n = docFreqs.get(t);
+    if (n == null) {
+      n = leaf.docFreq(t);
+      docFreqs.put(t, n);
+    }
+    return n;
   }
 
   /**
