@@ -380,10 +380,10 @@ public final class RecommendationPipeline {
       if (catalogChecked) {
         candidates = CandidateFilters.byCatalog(candidates, items, viewer, filtered);
       } else {
-        // Without catalog records only what the index filtered itself may be shown (stock, region, age).
+        // Without catalog records only what the index filtered for this viewer may be shown (stock, region, age):
+        // the ANN source's candidates. Item-to-item lists are shared across viewers without the age filter.
         int before = candidates.size();
-        candidates = candidates.stream().filter(c -> c.sources().contains(RetrievalSource.ANN)
-            || c.sources().contains(RetrievalSource.ITEM_TO_ITEM)).toList();
+        candidates = candidates.stream().filter(c -> c.sources().contains(RetrievalSource.ANN)).toList();
         for (int i = 0; i < before - candidates.size(); i++) {
           filtered.add(CandidateFilters.Reason.UNKNOWN_ITEM);
         }

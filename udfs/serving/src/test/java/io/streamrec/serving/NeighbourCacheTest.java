@@ -57,9 +57,12 @@ class NeighbourCacheTest {
       }
       assertThat(ids(later)).startsWith("close");
 
-      // Another filter is another entry.
+      // Another region is another entry; another age is not (age is checked later, on the catalog record).
       assertThat(ids(cache.similar(index, g, "i0", 3, SearchFilter.forViewer("Germany", 30)).join()))
           .contains("i2");
+      assertThat(cache.size()).isEqualTo(2);
+      assertThat(cache.similar(index, g, "i0", 3, SearchFilter.forViewer("United Kingdom", 12)).join())
+          .isSameAs(later);
       assertThat(cache.size()).isEqualTo(2);
     }
   }

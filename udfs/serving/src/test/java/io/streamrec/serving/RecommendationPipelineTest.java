@@ -221,6 +221,17 @@ class RecommendationPipelineTest {
   }
 
   @Test
+  void aMinorAfterAnAdultWithTheSameSeedsGetsNoAgeRestrictedItemFromTheSharedNeighbours() {
+    RecommendationPipeline shared = pipeline(store);
+    RecResponse adult = shared.run(request("adult", 50), session("item-3", "item-8"), Deadline.startingNow(10_000))
+        .response();
+    assertThat(ids(adult)).anyMatch(id -> byId(id).minAge == 18);
+    RecommendationPipeline.Outcome minor = shared.run(request("minor", 50), session("item-3", "item-8"),
+        Deadline.startingNow(10_000));
+    assertThat(ids(minor.response())).isNotEmpty().allSatisfy(id -> assertThat(byId(id).minAge).as(id).isZero());
+  }
+
+  @Test
   void aNewUserGetsAnAnswerFromTrending() {
     RecResponse r = pipeline(store).run(request("stranger", 5), RecommendationPipeline.Session.empty(),
         Deadline.startingNow(10_000)).response();
@@ -265,7 +276,7 @@ class RecommendationPipelineTest {
         .response();
     assertThat(r.degraded()).isTrue();
     assertThat(r.reason()).contains("feature store").contains("connection refused");
-    assertThat(r.items()).isNotEmpty().allSatisfy(i -> assertThat(i.sources()).containsAnyOf("ann", "item2item"));
+    assertThat(r.items()).isNotEmpty().allSatisfy(i -> assertThat(i.sources()).contains("ann"));
     // The store could not say the user is a minor; the index filter treats an unknown age as a minor.
     assertThat(ids(r)).allSatisfy(id -> assertThat(byId(id).minAge).isZero());
   }
