@@ -113,7 +113,7 @@ public final class SessionState {
     return out;
   }
 
-  /** The session's compact form, format 1: arrays of strings and delta-coded timestamps. */
+  /** The session's compact form, format 1: arrays of strings, type bytes and delta-coded timestamps. */
   public static final class Codec implements StateCodec<SessionState> {
     @Override
     public int version() {
@@ -122,9 +122,8 @@ public final class SessionState {
 
     @Override
     public void write(SessionState s, DataOutput out) throws IOException {
-      out.writeByte(version());
       CompactIO.writeStrings(out, s.recentItems);
-      CompactIO.writeStrings(out, s.recentTypes);
+      CompactIO.writeInteractionTypes(out, s.recentTypes);
       CompactIO.writeLongDeltas(out, s.recentTs);
       CompactIO.writeStrings(out, s.boughtItems);
       CompactIO.writeString(out, s.region);
@@ -134,17 +133,10 @@ public final class SessionState {
     }
 
     @Override
-    public SessionState read(DataInput in) throws IOException {
-      CompactIO.readVersion(in, version(), "serving session");
+    public SessionState read(DataInput in, int version) throws IOException {
       SessionState s = new SessionState();
       s.recentItems = CompactIO.readStrings(in);
-      s.recentTypes = CompactIO.readStrings(in);
-      for (int i = 0; i < s.recentTypes.length; i++) {
-        InteractionType t = InteractionType.fromWire(s.recentTypes[i]);
-        if (t != null) {
-          s.recentTypes[i] = t.wireName(); // one shared string per type
-        }
-      }
+      s.recentTypes = CompactIO.readInteractionTypes(in);
       s.recentTs = CompactIO.readLongDeltas(in);
       s.boughtItems = CompactIO.readStrings(in);
       s.region = CompactIO.readString(in);

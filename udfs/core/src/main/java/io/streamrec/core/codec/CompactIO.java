@@ -1,5 +1,6 @@
 package io.streamrec.core.codec;
 
+import io.streamrec.core.contract.InteractionType;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -8,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 /** The primitives of the compact state forms: unsigned and zig-zag varints, nullable UTF-8 strings, arrays. */
 public final class CompactIO {
   private CompactIO() {}
+
+  /** The type byte for a name no {@link InteractionType} has (the name follows as a string). */
+  static final int OTHER_TYPE = 0xFF;
 
   /** A length or count; negative values are a bug in the caller. */
   public static void writeVarInt(DataOutput out, int v) throws IOException {
@@ -114,6 +118,39 @@ public final class CompactIO {
     return a;
   }
 
+  /**
+   * Interaction type wire names, one byte each (the type's ordinal, see {@link InteractionType}); a name no type has
+   * is written as {@value #OTHER_TYPE} and the string. Read back as the types' own shared strings.
+   */
+  public static void writeInteractionTypes(DataOutput out, String[] types) throws IOException {
+    writeVarInt(out, types.length);
+    for (String t : types) {
+      InteractionType known = InteractionType.fromWire(t);
+      if (known != null) {
+        out.writeByte(known.ordinal());
+      } else {
+        out.writeByte(OTHER_TYPE);
+        writeString(out, t);
+      }
+    }
+  }
+
+  public static String[] readInteractionTypes(DataInput in) throws IOException {
+    InteractionType[] types = InteractionType.values();
+    String[] a = new String[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      int b = in.readUnsignedByte();
+      if (b == OTHER_TYPE) {
+        a[i] = readString(in);
+      } else if (b < types.length) {
+        a[i] = types[b].wireName();
+      } else {
+        throw new IOException("unknown interaction type byte " + b);
+      }
+    }
+    return a;
+  }
+
   public static void writeDoubles(DataOutput out, double[] a) throws IOException {
     writeVarInt(out, a.length);
     for (double v : a) {
@@ -127,14 +164,5 @@ public final class CompactIO {
       a[i] = in.readDouble();
     }
     return a;
-  }
-
-  /** Checks the leading format version of a value against what the codec can read. */
-  public static int readVersion(DataInput in, int newest, String what) throws IOException {
-    int v = in.readUnsignedByte();
-    if (v < 1 || v > newest) {
-      throw new IOException(what + ": unknown state format version " + v + " (this code reads 1.." + newest + ")");
-    }
-    return v;
   }
 }

@@ -6,7 +6,6 @@ import static io.streamrec.core.codec.CompactIO.readString;
 import static io.streamrec.core.codec.CompactIO.readStrings;
 import static io.streamrec.core.codec.CompactIO.readVarInt;
 import static io.streamrec.core.codec.CompactIO.readVarLong;
-import static io.streamrec.core.codec.CompactIO.readVersion;
 import static io.streamrec.core.codec.CompactIO.writeDoubles;
 import static io.streamrec.core.codec.CompactIO.writeLongDeltas;
 import static io.streamrec.core.codec.CompactIO.writeString;
@@ -14,6 +13,7 @@ import static io.streamrec.core.codec.CompactIO.writeStrings;
 import static io.streamrec.core.codec.CompactIO.writeVarInt;
 import static io.streamrec.core.codec.CompactIO.writeVarLong;
 
+import io.streamrec.core.codec.CompactIO;
 import io.streamrec.core.codec.StateCodec;
 import io.streamrec.core.contract.InteractionType;
 import java.io.DataInput;
@@ -29,9 +29,7 @@ import java.io.IOException;
 public final class FeatureStateCodecs {
   private FeatureStateCodecs() {}
 
-  private static final InteractionType[] TYPES = InteractionType.values();
-  /** The byte for a type name no {@link InteractionType} has (then the name follows as a string). */
-  private static final int OTHER_TYPE = 0xFF;
+  private static final int TYPES = InteractionType.values().length;
 
   /** {@link UserFeatureState}, format 1. */
   public static final class Users implements StateCodec<UserFeatureState> {
@@ -42,12 +40,11 @@ public final class FeatureStateCodecs {
 
     @Override
     public void write(UserFeatureState s, DataOutput out) throws IOException {
-      out.writeByte(version());
       writeString(out, s.userId);
       writeCounts(out, s.counts);
       writeStrings(out, s.recentEventIds);
       writeStrings(out, s.recentItems);
-      writeTypes(out, s.recentTypes);
+      CompactIO.writeInteractionTypes(out, s.recentTypes);
       writeLongDeltas(out, s.recentTs);
       writeStrings(out, s.boughtItems);
       writeLongDeltas(out, s.boughtTs);
@@ -67,14 +64,13 @@ public final class FeatureStateCodecs {
     }
 
     @Override
-    public UserFeatureState read(DataInput in) throws IOException {
-      readVersion(in, version(), "user features");
+    public UserFeatureState read(DataInput in, int version) throws IOException {
       UserFeatureState s = new UserFeatureState();
       s.userId = readString(in);
       s.counts = readCounts(in);
       s.recentEventIds = readStrings(in);
       s.recentItems = readStrings(in);
-      s.recentTypes = readTypes(in);
+      s.recentTypes = CompactIO.readInteractionTypes(in);
       s.recentTs = readLongDeltas(in);
       s.boughtItems = readStrings(in);
       s.boughtTs = readLongDeltas(in);
@@ -105,7 +101,6 @@ public final class FeatureStateCodecs {
 
     @Override
     public void write(ItemFeatureState s, DataOutput out) throws IOException {
-      out.writeByte(version());
       writeString(out, s.itemId);
       writeString(out, s.title);
       writeString(out, s.category);
@@ -128,8 +123,7 @@ public final class FeatureStateCodecs {
     }
 
     @Override
-    public ItemFeatureState read(DataInput in) throws IOException {
-      readVersion(in, version(), "item features");
+    public ItemFeatureState read(DataInput in, int version) throws IOException {
       ItemFeatureState s = new ItemFeatureState();
       s.itemId = readString(in);
       s.title = readString(in);
@@ -178,7 +172,7 @@ public final class FeatureStateCodecs {
 
   static WindowedCounts[] readCounts(DataInput in) throws IOException {
     int n = readVarInt(in);
-    WindowedCounts[] out = new WindowedCounts[Math.max(n, TYPES.length)];
+    WindowedCounts[] out = new WindowedCounts[Math.max(n, TYPES)];
     for (int t = 0; t < n; t++) {
       int used = readVarInt(in);
       if (used == 0) {
@@ -196,43 +190,6 @@ public final class FeatureStateCodecs {
       out[t] = c;
     }
     return out;
-  }
-
-  static void writeTypes(DataOutput out, String[] types) throws IOException {
-    writeVarInt(out, types.length);
-    for (String t : types) {
-      InteractionType known = known(t);
-      if (known != null) {
-        out.writeByte(known.ordinal());
-      } else {
-        out.writeByte(OTHER_TYPE);
-        writeString(out, t);
-      }
-    }
-  }
-
-  static String[] readTypes(DataInput in) throws IOException {
-    String[] a = new String[readVarInt(in)];
-    for (int i = 0; i < a.length; i++) {
-      int b = in.readUnsignedByte();
-      if (b == OTHER_TYPE) {
-        a[i] = readString(in);
-      } else if (b < TYPES.length) {
-        a[i] = TYPES[b].wireName(); // one shared string per type, not one per event
-      } else {
-        throw new IOException("unknown interaction type byte " + b);
-      }
-    }
-    return a;
-  }
-
-  private static InteractionType known(String wire) {
-    for (InteractionType t : TYPES) {
-      if (t.wireName().equals(wire)) {
-        return t;
-      }
-    }
-    return null;
   }
 
   static void writeRecentIds(DataOutput out, RecentIds ids) throws IOException {

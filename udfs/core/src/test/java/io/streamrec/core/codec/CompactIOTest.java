@@ -40,6 +40,16 @@ class CompactIOTest {
   }
 
   @Test
+  void interactionTypesTakeOneByteAndComeBackAsTheTypesOwnStrings() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CompactIO.writeInteractionTypes(new DataOutputStream(bytes), new String[] {"view", "purchase", "not-a-type"});
+    assertThat(bytes.size()).isEqualTo(1 + 1 + 1 + 1 + 1 + "not-a-type".length());
+    String[] back = CompactIO.readInteractionTypes(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertThat(back).containsExactly("view", "purchase", "not-a-type");
+    assertThat(back[1]).isSameAs(io.streamrec.core.contract.InteractionType.PURCHASE.wireName());
+  }
+
+  @Test
   void smallValuesTakeOneByte() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);

@@ -29,7 +29,7 @@ class FeatureStateCodecsTest {
 
   static <T> T decode(StateCodec<T> codec, byte[] bytes) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    T value = codec.read(in);
+    T value = codec.read(in, codec.version());
     assertThat(in.available()).as("bytes left after the value").isZero();
     return value;
   }
@@ -117,13 +117,9 @@ class FeatureStateCodecsTest {
   }
 
   @Test
-  void rejectsAnUnknownFormatVersionAndATruncatedValue() throws IOException {
+  void rejectsATruncatedValue() throws IOException {
     FeatureStateCodecs.Users codec = new FeatureStateCodecs.Users();
     byte[] bytes = encode(codec, user(new Random(1), 40));
-    byte[] future = bytes.clone();
-    future[0] = 9;
-    assertThatThrownBy(() -> decode(codec, future)).isInstanceOf(IOException.class)
-        .hasMessageContaining("unknown state format version 9");
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
     assertThatThrownBy(() -> decode(codec, truncated)).isInstanceOf(IOException.class);
   }

@@ -11,7 +11,6 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
@@ -28,6 +27,7 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * item document has a vector); for anything else {@link #copyOf} returns null and the codec's search is used.
  */
 final class HeapGraph {
+  private static final int[] NONE = new int[0];
   private final int size;
   private final int entryNode;
   /** Neighbours of every node on level 0, by node. */
@@ -65,18 +65,10 @@ final class HeapGraph {
       return null;
     }
     int size = g.size();
-    int[] buffer = new int[64];
+    NeighbourReader neighboursOf = new NeighbourReader(g);
     int[][] level0 = new int[size][];
     for (int node = 0; node < size; node++) {
-      g.seek(0, node);
-      int n = 0;
-      for (int nb = g.nextNeighbor(); nb != DocIdSetIterator.NO_MORE_DOCS; nb = g.nextNeighbor()) {
-        if (n == buffer.length) {
-          buffer = Arrays.copyOf(buffer, n * 2);
-        }
-        buffer[n++] = nb;
-      }
-      level0[node] = Arrays.copyOf(buffer, n);
+      level0[node] = neighboursOf.read(0, node);
     }
     int levels = g.numLevels();
     int[][] upperNodes = new int[Math.max(0, levels - 1)][];
@@ -85,20 +77,34 @@ final class HeapGraph {
       int[] nodes = HnswGraph.NodesIterator.getSortedNodes(g.getNodesOnLevel(level));
       int[][] neighbours = new int[nodes.length][];
       for (int i = 0; i < nodes.length; i++) {
-        g.seek(level, nodes[i]);
-        int n = 0;
-        for (int nb = g.nextNeighbor(); nb != DocIdSetIterator.NO_MORE_DOCS; nb = g.nextNeighbor()) {
-          if (n == buffer.length) {
-            buffer = Arrays.copyOf(buffer, n * 2);
-          }
-          buffer[n++] = nb;
-        }
-        neighbours[i] = Arrays.copyOf(buffer, n);
+        neighbours[i] = neighboursOf.read(level, nodes[i]);
       }
       upperNodes[level - 1] = nodes;
       upperNeighbours[level - 1] = neighbours;
     }
     return new HeapGraph(size, g.entryNode(), level0, upperNodes, upperNeighbours);
+  }
+
+  /** Reads neighbour lists out of the codec's graph through one growing scratch buffer. */
+  private static final class NeighbourReader {
+    private final HnswGraph graph;
+    private int[] buffer = new int[64];
+
+    NeighbourReader(HnswGraph graph) {
+      this.graph = graph;
+    }
+
+    int[] read(int level, int node) throws IOException {
+      graph.seek(level, node);
+      int n = 0;
+      for (int nb = graph.nextNeighbor(); nb != DocIdSetIterator.NO_MORE_DOCS; nb = graph.nextNeighbor()) {
+        if (n == buffer.length) {
+          buffer = Arrays.copyOf(buffer, n * 2);
+        }
+        buffer[n++] = nb;
+      }
+      return Arrays.copyOf(buffer, n);
+    }
   }
 
   /**
@@ -119,13 +125,12 @@ final class HeapGraph {
     };
     TopKnnCollector collector = new TopKnnCollector(ef, Integer.MAX_VALUE);
     HnswGraphSearcher.search(scorer, collector, new Cursor(), accept);
-    TopDocs td = collector.topDocs();
-    return td.scoreDocs;
+    return collector.topDocs().scoreDocs;
   }
 
   /** One search's position in the shared graph (HnswGraph is a cursor; the arrays are shared read-only). */
   private final class Cursor extends HnswGraph {
-    private int[] current = new int[0];
+    private int[] current = NONE;
     private int next;
 
     @Override
@@ -134,7 +139,7 @@ final class HeapGraph {
         current = level0[target];
       } else {
         int at = Arrays.binarySearch(upperNodes[level - 1], target);
-        current = at >= 0 ? upperNeighbours[level - 1][at] : new int[0];
+        current = at >= 0 ? upperNeighbours[level - 1][at] : NONE;
       }
       next = 0;
     }

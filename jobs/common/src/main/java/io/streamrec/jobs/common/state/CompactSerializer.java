@@ -12,9 +12,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * A Flink serializer over a {@link StateCodec}: each value is encoded into a reused heap buffer and goes to the
- * target as its length and one bulk write, and is read back with one bulk read. Flink's POJO serializer writes a
- * state with string arrays field by field and character by character into the checkpoint stream; that was a third
- * of the CPU of a running stack (the serving benchmark's profile, docs/benchmarks.md).
+ * target as its length, then the codec's format version (one byte) and the codec's fields in one bulk write, and
+ * is read back with one bulk read; a value in a format the codec does not know is an error that names it.
+ * Flink's POJO serializer writes a state with string arrays field by field and character by character into the
+ * checkpoint stream; that was a third of the CPU of a running stack (the serving benchmark's profile,
+ * docs/benchmarks.md).
  *
  * <p>Not thread-safe (the buffers): {@link #duplicate()} gives each user its own, as Flink requires of stateful
  * serializers. The snapshot records the codec's class, so a restored job reads its state with the same codec.
@@ -67,7 +69,7 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
       DataOutputSerializer buffer = encode(from);
       DataInputDeserializer input = input();
       input.setBuffer(buffer.getSharedBuffer(), 0, buffer.length());
-      return codec.read(input);
+      return decode(input);
     } catch (IOException e) {
       throw new IllegalStateException("cannot copy a " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
@@ -102,7 +104,7 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
     source.readFully(readBuffer, 0, n);
     DataInputDeserializer input = input();
     input.setBuffer(readBuffer, 0, n);
-    T value = codec.read(input);
+    T value = decode(input);
     if (input.available() != 0) {
       throw new IOException(type.getSimpleName() + ": " + input.available() + " bytes left after a value");
     }
@@ -126,8 +128,18 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
       out = new DataOutputSerializer(512);
     }
     out.clear();
+    out.writeByte(codec.version());
     codec.write(record, out);
     return out;
+  }
+
+  private T decode(DataInputDeserializer input) throws IOException {
+    int version = input.readUnsignedByte();
+    if (version < 1 || version > codec.version()) {
+      throw new IOException(type.getSimpleName() + ": unknown state format version " + version + " (this code reads 1.."
+          + codec.version() + ")");
+    }
+    return codec.read(input, version);
   }
 
   private DataInputDeserializer input() {

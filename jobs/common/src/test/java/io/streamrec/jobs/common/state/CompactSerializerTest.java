@@ -39,14 +39,12 @@ class CompactSerializerTest {
 
     @Override
     public void write(Box b, DataOutput out) throws IOException {
-      out.writeByte(version());
       CompactIO.writeString(out, b.name);
       CompactIO.writeLongDeltas(out, b.values);
     }
 
     @Override
-    public Box read(DataInput in) throws IOException {
-      CompactIO.readVersion(in, version(), "box");
+    public Box read(DataInput in, int version) throws IOException {
       Box b = new Box();
       b.name = CompactIO.readString(in);
       b.values = CompactIO.readLongDeltas(in);
@@ -65,7 +63,7 @@ class CompactSerializerTest {
     public void write(Box b, DataOutput out) {}
 
     @Override
-    public Box read(DataInput in) {
+    public Box read(DataInput in, int version) {
       return new Box();
     }
   }
@@ -131,6 +129,16 @@ class CompactSerializerTest {
         .usingRecursiveComparison().isEqualTo(new Box("z", 9));
     assertThat(InstantiationUtil.clone(new CompactTypeInfo<>(Box.class, new BoxCodec())).createSerializer(null))
         .isEqualTo(serializer);
+  }
+
+  @Test
+  void rejectsAnUnknownFormatVersion() throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    serializer.serialize(new Box("a", 1), out);
+    byte[] bytes = out.getCopyOfBuffer();
+    bytes[4] = 9; // after the 4-byte length: the format version
+    assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(bytes, 0, bytes.length)))
+        .isInstanceOf(IOException.class).hasMessageContaining("unknown state format version 9");
   }
 
   @Test
