@@ -43,6 +43,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class ServingJob {
 
   public static final String NAME = "streamrec-serving";
+  /** The name of the {@link #echo} job. */
+  public static final String ECHO_NAME = "streamrec-serving-echo";
   /** Flushing network buffers per record: responses must not wait for a buffer to fill. */
   public static final long DEFAULT_BUFFER_TIMEOUT_MS = 0;
   /** A served item is not shown again to the same user for this long. */
@@ -52,13 +54,20 @@ public final class ServingJob {
   private final StreamInput<RawRecord> requests;
   private final StreamInput<RawRecord> interactions;
   private final Sink<OutRecord> kafkaOut;
+  private final boolean echo;
 
   public ServingJob(JobConfig config, StreamInput<RawRecord> requests, StreamInput<RawRecord> interactions,
       Sink<OutRecord> kafkaOut) {
+    this(config, requests, interactions, kafkaOut, false);
+  }
+
+  private ServingJob(JobConfig config, StreamInput<RawRecord> requests, StreamInput<RawRecord> interactions,
+      Sink<OutRecord> kafkaOut, boolean echo) {
     this.config = config;
     this.requests = requests;
     this.interactions = interactions;
     this.kafkaOut = kafkaOut;
+    this.echo = echo;
   }
 
   public static ServingJob withKafka(JobConfig config) {
@@ -69,18 +78,42 @@ public final class ServingJob {
         KafkaIO.output(config, KafkaIO.Profile.LOW_LATENCY));
   }
 
+  /**
+   * The serving job's floor: the same Kafka sources, parsers, router, StateFun runtime and Kafka sink, with a
+   * function that answers each request at once with an empty response ({@link EchoFn}: no session, store, index or
+   * model). What it costs per request is what Kafka, Flink and StateFun cost; the serving job's cost above it is
+   * the pipeline's. Its consumer group is its own ({@value #ECHO_NAME}).
+   */
+  public static ServingJob echo(JobConfig config) {
+    return echo(config,
+        KafkaIO.input(config, Topics.REC_REQUESTS, ECHO_NAME, KafkaIO.Profile.LOW_LATENCY),
+        KafkaIO.input(config, Topics.INTERACTIONS, ECHO_NAME, KafkaIO.Profile.LOW_LATENCY),
+        KafkaIO.output(config, KafkaIO.Profile.LOW_LATENCY));
+  }
+
+  /** {@link #echo(JobConfig)} on other inputs and another sink. */
+  public static ServingJob echo(JobConfig config, StreamInput<RawRecord> requests,
+      StreamInput<RawRecord> interactions, Sink<OutRecord> kafkaOut) {
+    return new ServingJob(config, requests, interactions, kafkaOut, true);
+  }
+
+  /** The job's name: {@value #NAME}, or {@value #ECHO_NAME} for the floor. */
+  public String name() {
+    return echo ? ECHO_NAME : NAME;
+  }
+
   public void build(StreamExecutionEnvironment env) {
     env.getConfig().setGlobalJobParameters(config.asGlobalParameters());
     env.setBufferTimeout(config.bufferTimeoutMs(DEFAULT_BUFFER_TIMEOUT_MS));
 
     SingleOutputStreamOperator<RecRequest> parsedRequests =
         requests.open(env)
-            .process(new ParseOrDeadLetter<>(Contracts.REC_REQUESTS, NAME, config))
+            .process(new ParseOrDeadLetter<>(Contracts.REC_REQUESTS, name(), config))
             .name("parse rec-requests")
             .uid("parse-requests");
     SingleOutputStreamOperator<Interaction> parsedInteractions =
         interactions.open(env)
-            .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config))
+            .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, name(), config))
             .name("parse interactions")
             .uid("parse-interactions");
 
@@ -90,7 +123,7 @@ public final class ServingJob {
     // The request router opens the serving resources (store, index, models loaded and warmed) before it passes on
     // the first request, so no request waits for a model to load.
     DataStream<RoutableMessage> requestMessages =
-        parsedRequests.map(new ToUser<RecRequest>(r -> r.userId, spec)).name("route requests")
+        parsedRequests.map(new ToUser<RecRequest>(r -> r.userId, echo ? null : spec)).name("route requests")
             .uid("route-requests");
     DataStream<RoutableMessage> interactionMessages =
         parsedInteractions.map(new ToUser<Interaction>(i -> i.userId, null))
@@ -98,7 +131,7 @@ public final class ServingJob {
             .uid("route-interactions");
 
     StatefulFunctionsConfig statefun = StatefulFunctionsConfig.fromEnvironment(env);
-    statefun.setFlinkJobName(NAME);
+    statefun.setFlinkJobName(name());
     // Our own JSON payloads instead of StateFun's default Kryo: see ServingPayloadSerializer.
     statefun.setFactoryType(MessageFactoryType.WITH_CUSTOM_PAYLOADS);
     statefun.setCustomPayloadSerializerClassName(ServingPayloadSerializer.class.getName());
@@ -107,7 +140,8 @@ public final class ServingJob {
         StatefulFunctionDataStreamBuilder.builder("serving")
             .withDataStreamAsIngress(requestMessages)
             .withDataStreamAsIngress(interactionMessages)
-            .withFunctionProvider(Identifiers.USER_SESSION, new SessionProvider(spec))
+            .withFunctionProvider(Identifiers.USER_SESSION,
+                echo ? new EchoProvider(spec.responseTopic()) : new SessionProvider(spec))
             .withEgressId(Identifiers.KAFKA_OUT)
             .withEgressId(Identifiers.STATS_OUT)
             .withConfiguration(statefun)
@@ -128,7 +162,7 @@ public final class ServingJob {
 
   public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
     build(env);
-    return env.executeAsync(NAME);
+    return env.executeAsync(name());
   }
 
   public static void main(String[] args) throws Exception {
@@ -177,6 +211,21 @@ public final class ServingJob {
   @FunctionalInterface
   interface UserIdOf<T> extends java.io.Serializable {
     String of(T message);
+  }
+
+  static final class EchoProvider implements SerializableStatefulFunctionProvider {
+    private static final long serialVersionUID = 1L;
+    private final String responseTopic;
+
+    EchoProvider(String responseTopic) {
+      this.responseTopic = responseTopic;
+    }
+
+    @Override
+    public org.apache.flink.statefun.sdk.StatefulFunction functionOfType(
+        org.apache.flink.statefun.sdk.FunctionType type) {
+      return new EchoFn(responseTopic);
+    }
   }
 
   static final class SessionProvider implements SerializableStatefulFunctionProvider {
