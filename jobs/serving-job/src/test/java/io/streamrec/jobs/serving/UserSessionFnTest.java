@@ -5,32 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
-import io.streamrec.core.contract.Item;
-import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.PredictionLog;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
-import io.streamrec.core.contract.StoreLayout;
-import io.streamrec.core.features.ItemFeatureState;
-import io.streamrec.core.features.TopNBoard;
-import io.streamrec.core.features.TrendingFeatures;
-import io.streamrec.core.index.Generation;
-import io.streamrec.core.index.IndexWrite;
-import io.streamrec.core.index.ItemAttributes;
-import io.streamrec.core.index.VectorIndexSpec;
-import io.streamrec.core.model.ModelRegistry;
-import io.streamrec.core.model.TwoTowerInputs;
-import io.streamrec.core.store.EmbeddedFeatureStore;
-import io.streamrec.core.store.FeatureKey;
-import io.streamrec.core.store.FeatureStoreSpec;
-import io.streamrec.index.lucene.LuceneVectorIndex;
 import io.streamrec.jobs.common.OutRecord;
-import io.streamrec.onnx.ItemTower;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.statefun.sdk.Address;
@@ -48,69 +28,16 @@ class UserSessionFnTest {
   private UserSessionFn fn;
   private RecordingContext ctx;
 
-  static Path repoModels() {
-    return ModelRegistry.findAbove(Path.of("")).root();
-  }
-
-  private static Item item(int i) {
-    Item it = new Item();
-    it.itemId = "item-" + i;
-    it.op = ItemOp.UPSERT;
-    it.category = "cat" + (i % 6);
-    it.title = "handmade " + it.category + " " + (i % 11);
-    it.tags = new String[0];
-    it.price = 2 + i % 30;
-    it.inStock = true;
-    it.regions = new String[0];
-    it.minAge = 0;
-    it.ts = NOW - 60_000;
-    return it;
-  }
-
   @BeforeEach
   void setUp() {
-    EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(name);
-    LuceneVectorIndex index = LuceneVectorIndex.shared(name);
-    ModelRegistry registry = new ModelRegistry(repoModels());
-    String version = registry.currentVersion(ModelRegistry.TWO_TOWER_ITEM);
-    List<Item> catalog = new ArrayList<>();
-    for (int i = 0; i < 120; i++) {
-      catalog.add(item(i));
-    }
-    try (ItemTower tower = ItemTower.open(registry, version)) {
-      index.create(new Generation(1, version, tower.dimension()));
-      index.publish(1);
-      float[][] v = tower.embed(catalog.stream()
-          .map(i -> new TwoTowerInputs.ItemInput(i.itemId, i.title, i.category, i.price)).toList());
-      List<java.util.concurrent.CompletableFuture<?>> writes = new ArrayList<>();
-      for (int i = 0; i < catalog.size(); i++) {
-        writes.add(index.write(new IndexWrite.Upsert(1, catalog.get(i).itemId, v[i],
-            ItemAttributes.of(catalog.get(i)), 1)));
-      }
-      writes.forEach(java.util.concurrent.CompletableFuture::join); // one refresh makes them all searchable
-    }
-    for (Item it : catalog) {
-      ItemFeatureState s = ItemFeatureState.empty(it.itemId);
-      s.applyCatalog(it);
-      store.upsert(new FeatureKey(StoreLayout.ItemBins.SET, it.itemId), s.toBins(), s.storeVersion(),
-          Duration.ZERO);
-    }
-    TrendingFeatures trending = TrendingFeatures.defaults();
-    TopNBoard board = new TopNBoard(10);
-    board.offer("item-1", trending.decay().add(Double.NEGATIVE_INFINITY, 3, NOW));
-    board.offer("item-2", trending.decay().add(Double.NEGATIVE_INFINITY, 2, NOW));
-    store.upsert(TrendingFeatures.key(StoreLayout.GLOBAL_REGION), trending.toBins(board, NOW), NOW, Duration.ZERO);
-
-    fn = new UserSessionFn(new ServingSpec(FeatureStoreSpec.parse("embedded:" + name),
-        VectorIndexSpec.parse("embedded:" + name), repoModels().toString(), "rec-responses", "prediction-log",
-        Duration.ofMinutes(30), Duration.ofMinutes(10)));
+    ServingWorld.fill(name, NOW);
+    fn = new UserSessionFn(ServingWorld.spec(name));
     ctx = new RecordingContext(new Address(Identifiers.USER_SESSION, "u1"));
   }
 
   @AfterEach
   void tearDown() {
-    EmbeddedFeatureStore.clearShared(name);
-    LuceneVectorIndex.dropShared(name);
+    ServingWorld.drop(name);
   }
 
   private List<OutRecord> out(String topic) {
