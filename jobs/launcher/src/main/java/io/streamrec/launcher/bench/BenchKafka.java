@@ -99,7 +99,12 @@ final class BenchKafka {
 
   private static int send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, byte[] value,
       AtomicLong failures, AtomicReference<Exception> firstFailure) {
-    producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), value), (meta, e) -> {
+    return send(producer, topic.name(), key, value, failures, firstFailure);
+  }
+
+  private static int send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value,
+      AtomicLong failures, AtomicReference<Exception> firstFailure) {
+    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), (meta, e) -> {
       if (e != null) {
         failures.incrementAndGet();
         firstFailure.compareAndSet(null, e);
@@ -169,6 +174,12 @@ final class BenchKafka {
    * until the broker has acknowledged everything sent.
    */
   static LiveSent sendOpenLoop(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, OpenLoopSchedule schedule,
+      long wallAtStartMs, LiveLoad load) {
+    return sendOpenLoop(producer, topic.name(), schedule, wallAtStartMs, load);
+  }
+
+  /** As above, to the topic named {@code topic} (e.g. a topic of the registry with a deployment prefix). */
+  static LiveSent sendOpenLoop(KafkaProducer<byte[], byte[]> producer, String topic, OpenLoopSchedule schedule,
       long wallAtStartMs, LiveLoad load) {
     AtomicLong failures = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();

@@ -4,7 +4,6 @@ import io.streamrec.jobs.common.KafkaIO;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.core.contract.Json;
 import io.streamrec.core.contract.RecResponse;
-import io.streamrec.core.contract.TopicSpec;
 import io.streamrec.core.contract.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,8 +54,13 @@ final class ResponseMatcher implements AutoCloseable {
   private final Thread logThread;
 
   ResponseMatcher(String bootstrapServers) {
-    responses = consumerAtEnd(bootstrapServers, Topics.REC_RESPONSES);
-    logs = consumerAtEnd(bootstrapServers, Topics.PREDICTION_LOG);
+    this(bootstrapServers, "");
+  }
+
+  /** Reads {@code rec-responses} and {@code prediction-log} with {@code topicPrefix} before their names. */
+  ResponseMatcher(String bootstrapServers, String topicPrefix) {
+    responses = consumerAtEnd(bootstrapServers, topicPrefix + Topics.REC_RESPONSES.name());
+    logs = consumerAtEnd(bootstrapServers, topicPrefix + Topics.PREDICTION_LOG.name());
     responseThread = new Thread(this::pollResponses, "bench-responses");
     responseThread.setDaemon(true);
     logThread = new Thread(this::pollLogs, "bench-prediction-log");
@@ -169,7 +173,7 @@ final class ResponseMatcher implements AutoCloseable {
     }
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumerAtEnd(String bootstrapServers, TopicSpec topic) {
+  private static KafkaConsumer<byte[], byte[]> consumerAtEnd(String bootstrapServers, String topic) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(KafkaIO.LOW_LATENCY_FETCH_MAX_WAIT_MS));
@@ -177,12 +181,12 @@ final class ResponseMatcher implements AutoCloseable {
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
-    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
         .map(info -> new TopicPartition(info.topic(), info.partition()))
         .toList();
     if (partitions.isEmpty()) {
       consumer.close();
-      throw new IllegalStateException("topic " + topic.name() + " does not exist");
+      throw new IllegalStateException("topic " + topic + " does not exist");
     }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);

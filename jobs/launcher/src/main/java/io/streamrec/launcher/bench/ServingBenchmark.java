@@ -15,6 +15,7 @@ import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.launcher.BuildInfo;
 import io.streamrec.launcher.ConsumerLag;
 import io.streamrec.launcher.MiniClusterRuntime;
+import io.streamrec.launcher.TopicAdmin;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import io.streamrec.serving.RecommendationPipeline;
 import java.io.PrintStream;
@@ -119,6 +120,10 @@ public final class ServingBenchmark implements Callable<Integer> {
   private static final String SERVING_THREADS = "streamrec-serving";
   /** The serving job's StateFun function operator chain starts with StateFun's feedback union. */
   private static final String FUNCTION_VERTEX = "feedback-union";
+  /** The echo job's topics: the registry's with this prefix, so its requests and answers stay apart. */
+  static final String ECHO_PREFIX = "echo.";
+  /** Warm-up of the echo job before its steps (its source starts at the latest offsets; discarded). */
+  private static final int ECHO_WARMUP_SECONDS = 10;
 
   @Mixin BenchStackOptions stack;
 
@@ -173,6 +178,22 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Run every rate, even after one was overloaded.")
   boolean keepGoing;
 
+  @Option(names = "--interactions-per-request", defaultValue = "1.0",
+      description = "Interactions sent to the interactions topic per request during every step, open loop, as a "
+          + "feed produces them: the feature job and the serving sessions take them in while requests are served "
+          + "(${DEFAULT-VALUE}; 0: none).")
+  double interactionsPerRequest;
+
+  @Option(names = "--echo-floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "After the ladder, send the same rates to a bare Kafka -> StateFun -> Kafka echo job "
+          + "(ServingJob.echo) on the same stack, interactions flowing as before: the floor, so that the pipeline's "
+          + "own cost is the difference (default on; --no-echo-floor skips it).")
+  boolean echoFloor;
+
+  @Option(names = "--plot",
+      description = "Where to write the latency-vs-throughput curve as a PNG (default: <work-dir>/serving-latency.png).")
+  Path plot;
+
   @Option(names = "--setup-timeout-seconds", defaultValue = "600",
       description = "Give up if the jobs have not caught up with the history after this long (${DEFAULT-VALUE}).")
   int setupTimeoutSeconds;
@@ -187,15 +208,22 @@ public final class ServingBenchmark implements Callable<Integer> {
   /** A submitted job: its name, id and vertices. */
   private record Job(String name, String id, RestMetrics.JobView view) {}
 
+  /**
+   * Where a step's requests go and its answers come from: the serving job on the registry's topics, or the echo
+   * job on the {@link #ECHO_PREFIX}ed ones.
+   */
+  private record Lane(String name, String topicPrefix, String requestIdPrefix, Job job, boolean sampleLogs) {}
+
   @Override
   public Integer call() throws Exception {
     if (items < 1 || users < 1 || history < 1 || rates == null || rates.isEmpty() || seconds < 1 || warmupSeconds < 0
         || warmupRate < 1 || warmupDeadlineMs < 1 || warmupDeadlineMs > Limits.MAX_DEADLINE_MS || drainSeconds < 1 || logSampleEvery < 1 || stack.parallelism < 1 || setupTimeoutSeconds < 1
         || !(newUserShare >= 0 && newUserShare <= 1) || !(maxDegradedPct >= 0)
-        || rates.stream().anyMatch(r -> r == null || r < 1)) {
+        || rates.stream().anyMatch(r -> r == null || r < 1) || !(interactionsPerRequest >= 0)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--items, --users, --history, --rates, "
           + "--seconds, --warmup-rate, --drain-seconds, --log-sample-every, --parallelism and "
-          + "--setup-timeout-seconds must be >= 1, --warmup-seconds >= 0, --new-user-share in [0, 1]");
+          + "--setup-timeout-seconds must be >= 1, --warmup-seconds >= 0, --new-user-share in [0, 1], "
+          + "--interactions-per-request >= 0");
     }
     BuildInfo build = BuildInfo.load();
     Path work = stack.workDir.toAbsolutePath();
@@ -208,16 +236,18 @@ public final class ServingBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "data: %,d items (%d categories), %,d users, %,d interactions over the last hour, %d "
             + "regions%n", items, CATEGORIES, users, history, FeatureBenchmark.REGIONS.size());
     out.printf(Locale.ROOT, "load: open loop at %s requests/s, %d s each (warm-up %d s at %,d/s with a %d ms deadline, "
-            + "discarded); %.0f %% for new users; k=%d, deadline %d ms; parallelism %d per job%n",
+            + "discarded); %.0f %% for new users; k=%d, deadline %d ms; parallelism %d per job; %.2f interactions "
+            + "per request flowing during every step; echo floor %s%n",
         rates.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).collect(Collectors.joining(", ")), seconds,
         warmupSeconds, warmupRate, warmupDeadlineMs, 100 * newUserShare, Limits.DEFAULT_K,
-        Limits.DEFAULT_DEADLINE_MS, stack.parallelism);
+        Limits.DEFAULT_DEADLINE_MS, stack.parallelism, interactionsPerRequest, echoFloor ? "on" : "off");
     out.println();
 
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String indexName = "bench-" + suffix;
-    // Three jobs, each at the given parallelism, in one task manager.
-    try (BenchStack s = BenchStack.start(build, work, stack, 3 * stack.parallelism, FETCH_INTERVAL_MS, steps)) {
+    // Three jobs (four with the echo floor), each at the given parallelism, in one task manager.
+    try (BenchStack s = BenchStack.start(build, work, stack, (echoFloor ? 4 : 3) * stack.parallelism,
+        FETCH_INTERVAL_MS, steps)) {
       printSettings(s.conf);
       return run(build, s.broker, s.cluster, work, "bench-" + suffix, indexName);
     } finally {
@@ -272,19 +302,41 @@ public final class ServingBenchmark implements Callable<Integer> {
     ManagementFactory.getMemoryMXBean().gc();
     out.printf(Locale.ROOT, "  heap after a full GC: %.2f GiB%n",
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (double) (1L << 30));
+    Job echo = null;
+    if (echoFloor) {
+      steps.step("Submitting the echo job (the floor: " + ECHO_PREFIX + "rec-requests -> StateFun -> "
+          + ECHO_PREFIX + "rec-responses, no pipeline)");
+      TopicAdmin.createAll(bootstrap, ECHO_PREFIX);
+      JobConfig echoConfig = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--topic-prefix", ECHO_PREFIX,
+          "--feature-store", "embedded:" + storeName, "--vector-index", "embedded:" + indexName, "--model-dir",
+          build.modelDir().toString(), "--starting-offsets", "latest");
+      JobClient c = ServingJob.echo(echoConfig).executeAsync(environment(cluster));
+      clients.add(c);
+      String id = c.getJobID().toHexString();
+      echo = new Job(ServingJob.ECHO_NAME, id, BenchReport.awaitRunning(rest, id, Duration.ofMinutes(3)));
+      jobs.add(echo);
+      steps.done("RUNNING");
+    }
+    Lane servingLane = new Lane("serving", "", "sb-", serving, true);
 
     // ---- the load ----
     List<User> known = gen.users();
     List<StepRun> runs = new ArrayList<>();
+    List<StepRun> floor = new ArrayList<>();
     CpuAccounting.Window rest0;
     try (ResponseMatcher matcher = new ResponseMatcher(bootstrap);
+        ResponseMatcher echoMatcher = echo == null ? null : new ResponseMatcher(bootstrap, ECHO_PREFIX);
         KafkaProducer<byte[], byte[]> producer = BenchKafka.producer(bootstrap, Map.of(
             ProducerConfig.LINGER_MS_CONFIG, "0",
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"))) {
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"));
+        // Interactions as a feed's client would send them: a short linger (BenchKafka.sendOpenLoop's).
+        KafkaProducer<byte[], byte[]> feed = BenchKafka.producer(bootstrap, Map.of(
+            ProducerConfig.LINGER_MS_CONFIG, "5",
+            ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024)))) {
       out.println();
       if (warmupSeconds > 0) {
-        StepRun warm = runStep(-1, warmupRate, warmupSeconds, "warm-up", warmupDeadlineMs, matcher, producer, known,
-            cpu, rest, serving);
+        StepRun warm = runStep(servingLane, -1, warmupRate, warmupSeconds, "warm-up", warmupDeadlineMs, matcher,
+            producer, feed, known, cpu, rest);
         RequestLedger.Step w = warm.step();
         out.printf(Locale.ROOT, "warm-up (discarded): %,d requests at %,d/s with a %d ms deadline, %,d answered, end "
                 + "to end p50 %.1f ms p99 %.1f ms, in-pipeline p50 %.1f ms p99 %.1f ms, %.1f %% degraded%n", w.sent(),
@@ -299,8 +351,8 @@ public final class ServingBenchmark implements Callable<Integer> {
           rest0.machineKnown() ? share(rest0, rest0.others()) : Double.NaN);
       for (int i = 0; i < rates.size(); i++) {
         int rate = rates.get(i);
-        StepRun run = runStep(i, rate, seconds, String.format(Locale.ROOT, "%,d/s", rate), Limits.DEFAULT_DEADLINE_MS,
-            matcher, producer, known, cpu, rest, serving);
+        StepRun run = runStep(servingLane, i, rate, seconds, String.format(Locale.ROOT, "%,d/s", rate),
+            Limits.DEFAULT_DEADLINE_MS, matcher, producer, feed, known, cpu, rest);
         runs.add(run);
         printStepLine(run);
         if (run.step().overloaded() && !keepGoing && i < rates.size() - 1) {
@@ -314,6 +366,28 @@ public final class ServingBenchmark implements Callable<Integer> {
       out.printf(Locale.ROOT, "  responses not matched to an open request (late after their step closed, or "
           + "duplicates): %,d; unreadable records: %,d; prediction-log records read: %,d%n", matcher.unmatched(),
           matcher.unreadable(), matcher.logRecords());
+      if (echo != null) {
+        Lane echoLane = new Lane("echo", ECHO_PREFIX, "echo-", echo, false);
+        out.println();
+        out.println("The floor: the same rates to the echo job (Kafka -> StateFun -> Kafka, no pipeline), "
+            + "interactions flowing as before");
+        StepRun warm = runStep(echoLane, -1, warmupRate, ECHO_WARMUP_SECONDS, "echo warm-up", warmupDeadlineMs,
+            echoMatcher, producer, feed, known, cpu, rest);
+        out.printf(Locale.ROOT, "echo warm-up (discarded): %,d requests, %,d answered, end to end p50 %.1f ms p99 "
+                + "%.1f ms%n", warm.step().sent(), warm.step().answered(), warm.step().endToEnd().p50(),
+            warm.step().endToEnd().p99());
+        Thread.sleep(2_000);
+        for (int i = 0; i < runs.size(); i++) {
+          int rate = (int) runs.get(i).step().rate();
+          StepRun run = runStep(echoLane, 100 + i, rate, seconds, String.format(Locale.ROOT, "echo %,d/s", rate),
+              Limits.DEFAULT_DEADLINE_MS, echoMatcher, producer, feed, known, cpu, rest);
+          floor.add(run);
+          printStepLine(run);
+          Thread.sleep(2_000);
+        }
+        out.printf(Locale.ROOT, "  echo responses not matched to an open request: %,d; unreadable: %,d%n",
+            echoMatcher.unmatched(), echoMatcher.unreadable());
+      }
     }
     Map<String, List<RestMetrics.Checkpoint>> checkpoints = new LinkedHashMap<>();
     for (Job j : jobs) {
@@ -326,6 +400,10 @@ public final class ServingBenchmark implements Callable<Integer> {
     StepRun benchRun = runs.stream().filter(r -> r.step() == bench).findFirst().orElseThrow();
     boolean held = bench.holds(GOAL_P99_MS, maxDegradedPct / 100);
     report(runs, benchRun, held, checkpoints, rest0);
+    if (!floor.isEmpty()) {
+      reportFloor(runs, floor);
+    }
+    writePlot(plot != null ? plot : work.resolve("serving-latency.png"), runs, floor);
 
     for (JobClient c : clients) {
       try {
@@ -390,16 +468,16 @@ public final class ServingBenchmark implements Callable<Integer> {
   }
 
   /** One step: sends at {@code rate} for {@code stepSeconds}, waits for the answers and closes the book. */
-  private StepRun runStep(int stepIndex, int rate, int stepSeconds, String label, int deadlineMs,
-      ResponseMatcher matcher,
-      KafkaProducer<byte[], byte[]> producer, List<User> known, CpuAccounting cpu, RestMetrics rest, Job serving)
-      throws Exception {
+  private StepRun runStep(Lane lane, int stepIndex, int rate, int stepSeconds, String label, int deadlineMs,
+      ResponseMatcher matcher, KafkaProducer<byte[], byte[]> producer, KafkaProducer<byte[], byte[]> feed,
+      List<User> known, CpuAccounting cpu, RestMetrics rest) throws Exception {
+    Job serving = lane.job();
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
     long wall0 = System.currentTimeMillis() + 100;
     OpenLoopSchedule schedule = OpenLoopSchedule.forDuration(rate, stepSeconds, t0);
     RequestLedger ledger = new RequestLedger(label, rate, t0);
     Random random = new Random(stack.seed * 31 + stepIndex);
-    String prefix = "sb-" + (stepIndex < 0 ? "w" : Integer.toString(stepIndex)) + "-";
+    String prefix = lane.requestIdPrefix() + (stepIndex < 0 ? "w" : Integer.toString(stepIndex)) + "-";
     // Flink's REST API answers with what its metric fetcher got on the previous request (and fetches anew at most
     // every FETCH_INTERVAL_MS): this request starts a fetch as of now, which the first request after the load reads.
     VertexActivity.snapshot(rest, serving.id(), serving.view().vertices());
@@ -407,7 +485,10 @@ public final class ServingBenchmark implements Callable<Integer> {
     CpuAccounting.Snapshot cpu0 = cpu.snapshot();
     JvmInternalCpu.Snapshot internal0 = JvmInternalCpu.snapshot();
     long fromWall = System.currentTimeMillis();
-    BenchKafka.LiveSent sent = BenchKafka.sendOpenLoop(producer, Topics.REC_REQUESTS, schedule, wall0,
+    InteractionFeed flowing = InteractionFeed.start(feed, interactionsPerRequest * rate, stepSeconds, t0, wall0,
+        stack.seed + 1_000 + stepIndex + (lane.sampleLogs() ? 0 : 500), users, items);
+    BenchKafka.LiveSent sent = BenchKafka.sendOpenLoop(producer,
+        Topics.REC_REQUESTS.nameWithPrefix(lane.topicPrefix()), schedule, wall0,
         (k, tsMs, intendedNanos) -> {
           boolean isNew = random.nextDouble() < newUserShare;
           String userId;
@@ -425,9 +506,11 @@ public final class ServingBenchmark implements Callable<Integer> {
           r.deadlineMs = deadlineMs;
           ledger.sent();
           matcher.expect(r.requestId,
-              new ResponseMatcher.Pending(ledger, intendedNanos, !isNew, k % logSampleEvery == 0));
+              new ResponseMatcher.Pending(ledger, intendedNanos, !isNew,
+                  lane.sampleLogs() && k % logSampleEvery == 0));
           return new BenchKafka.LiveRecord(userId, Json.write(r));
         });
+    flowing.await();
     CpuAccounting.Snapshot cpu1 = cpu.snapshot();
     JvmInternalCpu.Snapshot internal1 = JvmInternalCpu.snapshot();
     long toWall = System.currentTimeMillis();
@@ -636,6 +719,67 @@ public final class ServingBenchmark implements Callable<Integer> {
           RequestLedger.RANKED_GOAL, bench.rankedMean(), 100 * bench.rankedAtGoalShare()));
     }
     out.println(missed.isEmpty() ? "Goal met." : "Goal NOT met: " + String.join("; ", missed) + ".");
+  }
+
+  /**
+   * The floor beside the pipeline, rate by rate: what the echo job's requests cost end to end and in CPU, and the
+   * pipeline's own cost as the difference.
+   */
+  private void reportFloor(List<StepRun> runs, List<StepRun> floor) {
+    out.println();
+    out.println("The floor: the echo job (Kafka -> StateFun -> Kafka, the serving job's sources, router, StateFun "
+        + "runtime and sink, a function that answers at once) at the same rates, interactions flowing as before; "
+        + "the pipeline's own cost = serving − echo:");
+    out.printf(Locale.ROOT, "  %8s | %8s %8s %8s | %8s %8s %8s | %9s %9s %9s %9s | %9s %9s%n", "offered", "serving",
+        "", "", "echo", "", "", "serving", "", "echo", "", "pipeline", "");
+    out.printf(Locale.ROOT, "  %8s | %8s %8s %8s | %8s %8s %8s | %9s %9s %9s %9s | %9s %9s%n", "req/s", "e2e p50",
+        "e2e p99", "answ./s", "e2e p50", "e2e p99", "answ./s", "JVM µs", "broker µs", "JVM µs", "broker µs",
+        "Δ p99 ms", "Δ CPU µs");
+    for (int i = 0; i < Math.min(runs.size(), floor.size()); i++) {
+      RequestLedger.Step a = runs.get(i).step();
+      RequestLedger.Step b = floor.get(i).step();
+      double[] ca = cpuPerRequest(runs.get(i));
+      double[] cb = cpuPerRequest(floor.get(i));
+      out.printf(Locale.ROOT, "  %,8.0f | %8.1f %8.1f %,8.0f | %8.1f %8.1f %,8.0f | %,9.0f %,9.0f %,9.0f %,9.0f | "
+              + "%9.1f %,9.0f%n", a.rate(), a.endToEnd().p50(), a.endToEnd().p99(), a.achievedRps(),
+          b.endToEnd().p50(), b.endToEnd().p99(), b.achievedRps(), ca[0], ca[1], cb[0], cb[1],
+          a.endToEnd().p99() - b.endToEnd().p99(), (ca[0] + ca[1]) - (cb[0] + cb[1]));
+    }
+    out.println("  (CPU per answered request while the step was sent: this JVM — every job, the Kafka clients, the "
+        + "benchmark's own sender and consumers — and the broker; the interactions flowing are in both.)");
+  }
+
+  private void writePlot(Path png, List<StepRun> runs, List<StepRun> floor) {
+    List<LatencyPlot.Curve> curves = new ArrayList<>();
+    curves.add(curve("serving p99", runs, s -> s.endToEnd().p99(), false));
+    curves.add(curve("serving p50", runs, s -> s.endToEnd().p50(), false));
+    if (!floor.isEmpty()) {
+      curves.add(curve("echo floor p99", floor, s -> s.endToEnd().p99(), true));
+      curves.add(curve("echo floor p50", floor, s -> s.endToEnd().p50(), true));
+    }
+    try {
+      System.setProperty("java.awt.headless", "true");
+      LatencyPlot.write(png, String.format(Locale.ROOT, "streamrec serving, %s — %,d items",
+          BenchReport.gitDescribe(BuildInfo.load().projectRoot()), items), curves, GOAL_P99_MS, 900, 560);
+      out.println("  latency-vs-throughput plot: " + png);
+    } catch (Exception | LinkageError e) {
+      out.println("  (could not write the plot " + png + ": " + e + ")");
+    }
+  }
+
+  private static LatencyPlot.Curve curve(String name, List<StepRun> runs,
+      java.util.function.ToDoubleFunction<RequestLedger.Step> ms, boolean dashed) {
+    return new LatencyPlot.Curve(name, runs.stream()
+        .map(r -> new LatencyPlot.Point(r.step().rate(), ms.applyAsDouble(r.step()))).toList(), dashed);
+  }
+
+  /** This JVM's and the broker's CPU per answered request of a step, µs. */
+  private static double[] cpuPerRequest(StepRun r) {
+    long n = r.step().answered();
+    if (n == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    return new double[] {1e6 * r.cpu().processCpu() / n, 1e6 * r.cpu().brokerCpu() / n};
   }
 
   private void printCpuRow(String label, CpuAccounting.Window c, Map<String, Double> internal, long answered,
