@@ -10,8 +10,11 @@ import java.time.Duration;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 
-/** How each kind of feature state becomes a store write (the sinks' element converters). */
-final class StoreWrites {
+/**
+ * How each kind of feature state becomes a store write (the sinks' element converters; {@link #user} and
+ * {@link #item} also for writing replayed state, as the pipeline benchmark does).
+ */
+public final class StoreWrites {
   /** A user record outlives its last event by this long, like the user state in the job. */
   static final Duration USER_TTL = Duration.ofDays(30);
 
@@ -22,19 +25,30 @@ final class StoreWrites {
 
     @Override
     public FeatureWrite apply(UserFeatureState s, SinkWriter.Context context) {
-      // The recent list is also merged as bounded map entries, the store's own list operation (see NewestEntries):
-      // the full set each time, so a write is complete on its own and replays are idempotent.
-      return FeatureWrite.upsert(new FeatureKey(StoreLayout.UserBins.SET, s.userId), withoutRecent(s), s.storeVersion(),
-              USER_TTL)
-          .withMapMerge(new FeatureWrite.NewestEntries(
-              StoreLayout.UserBins.RECENT, s.recentEntries(), UserFeatureState.MAX_RECENT));
+      return user(s);
     }
+  }
 
-    private static java.util.Map<String, Object> withoutRecent(UserFeatureState s) {
-      java.util.Map<String, Object> bins = new java.util.HashMap<>(s.toBins());
-      bins.remove(StoreLayout.UserBins.RECENT);
-      return bins;
-    }
+  /** The store write of a user's state. */
+  public static FeatureWrite user(UserFeatureState s) {
+    // The recent list is also merged as bounded map entries, the store's own list operation (see NewestEntries):
+    // the full set each time, so a write is complete on its own and replays are idempotent.
+    return FeatureWrite.upsert(new FeatureKey(StoreLayout.UserBins.SET, s.userId), withoutRecent(s), s.storeVersion(),
+            USER_TTL)
+        .withMapMerge(new FeatureWrite.NewestEntries(
+            StoreLayout.UserBins.RECENT, s.recentEntries(), UserFeatureState.MAX_RECENT));
+  }
+
+  /** The store write of an item's state. */
+  public static FeatureWrite item(ItemFeatureState s) {
+    return FeatureWrite.upsert(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId), s.toBins(), s.storeVersion(),
+        Duration.ZERO);
+  }
+
+  private static java.util.Map<String, Object> withoutRecent(UserFeatureState s) {
+    java.util.Map<String, Object> bins = new java.util.HashMap<>(s.toBins());
+    bins.remove(StoreLayout.UserBins.RECENT);
+    return bins;
   }
 
   static final class Items implements ElementConverter<ItemFeatureState, FeatureWrite> {
@@ -42,8 +56,7 @@ final class StoreWrites {
 
     @Override
     public FeatureWrite apply(ItemFeatureState s, SinkWriter.Context context) {
-      return FeatureWrite.upsert(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId), s.toBins(), s.storeVersion(),
-          Duration.ZERO);
+      return item(s);
     }
   }
 

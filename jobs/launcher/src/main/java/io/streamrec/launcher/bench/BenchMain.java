@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "streamrec-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {FeatureBenchmark.class, AnnBenchmark.class, IndexIngestBenchmark.class, ServingBenchmark.class},
+    subcommands = {FeatureBenchmark.class, AnnBenchmark.class, IndexIngestBenchmark.class, ServingBenchmark.class,
+        PipelineBenchmark.class},
     description = {
       "Benchmarks of the streamrec jobs on this machine (see docs/benchmarks.md).",
       "Each prints a readable report; its last line is 'BENCH <name> <key>=<value> ...'."
