@@ -136,14 +136,14 @@ public final class CompactIO {
   }
 
   public static String[] readInteractionTypes(DataInput in) throws IOException {
-    InteractionType[] types = InteractionType.values();
     String[] a = new String[readVarInt(in)];
     for (int i = 0; i < a.length; i++) {
       int b = in.readUnsignedByte();
+      InteractionType known = InteractionType.ofOrdinal(b);
       if (b == OTHER_TYPE) {
         a[i] = readString(in);
-      } else if (b < types.length) {
-        a[i] = types[b].wireName();
+      } else if (known != null) {
+        a[i] = known.wireName();
       } else {
         throw new IOException("unknown interaction type byte " + b);
       }

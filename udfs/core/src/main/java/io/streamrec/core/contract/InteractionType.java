@@ -26,9 +26,17 @@ public enum InteractionType {
     return wire;
   }
 
+  /** Every type in ordinal order: {@code values()} without its copy per call (on the parsing and state paths). */
+  private static final InteractionType[] ALL = values();
+
+  /** The type of an ordinal, or null when there is none. */
+  public static InteractionType ofOrdinal(int ordinal) {
+    return ordinal >= 0 && ordinal < ALL.length ? ALL[ordinal] : null;
+  }
+
   /** Returns the type for a wire name, or null when there is none (the caller names the field in its error). */
   public static InteractionType fromWire(String wire) {
-    for (InteractionType t : values()) {
+    for (InteractionType t : ALL) {
       if (t.wireName().equals(wire)) {
         return t;
       }

@@ -37,23 +37,27 @@ public enum WindowRange {
     return bucketMs * buckets;
   }
 
-  /** Offset of this range's slots in a {@link WindowedCounts} ring array. */
-  int offset() {
+  /** The ranges in declaration order, without the copy {@code values()} makes on every call. */
+  static final WindowRange[] ALL = values();
+  private static final int TOTAL_SLOTS;
+
+  static {
     int o = 0;
-    for (WindowRange r : values()) {
-      if (r == this) {
-        return o;
-      }
+    for (WindowRange r : ALL) {
+      r.offset = o;
       o += r.buckets;
     }
-    throw new AssertionError();
+    TOTAL_SLOTS = o;
+  }
+
+  /** This range's first slot in a {@link WindowedCounts} ring (the ranges' rings lie end to end). */
+  private int offset;
+
+  int offset() {
+    return offset;
   }
 
   static int totalSlots() {
-    int n = 0;
-    for (WindowRange r : values()) {
-      n += r.buckets;
-    }
-    return n;
+    return TOTAL_SLOTS;
   }
 }

@@ -31,7 +31,7 @@ public final class WindowedCounts {
    */
   public int add(long ts) {
     int applied = 0;
-    for (WindowRange r : WindowRange.values()) {
+    for (WindowRange r : WindowRange.ALL) {
       long bucket = Math.floorDiv(ts, r.bucketMs());
       int slot = r.offset() + (int) Math.floorMod(bucket, (long) r.buckets());
       if (buckets[slot] == bucket) {
@@ -52,7 +52,9 @@ public final class WindowedCounts {
     long newest = Math.floorDiv(asOf, range.bucketMs());
     long oldest = newest - range.buckets() + 1;
     long sum = 0;
-    for (int i = range.offset(); i < range.offset() + range.buckets(); i++) {
+    int from = range.offset();
+    int to = from + range.buckets();
+    for (int i = from; i < to; i++) {
       if (buckets[i] >= oldest && buckets[i] <= newest) {
         sum += counts[i];
       }
@@ -63,7 +65,9 @@ public final class WindowedCounts {
   /** True when no slot holds an event newer than {@code ts} minus the longest range: nothing left to count. */
   public boolean isExpired(long ts) {
     long oldestLive = Math.floorDiv(ts, WindowRange.D7.bucketMs()) - WindowRange.D7.buckets() + 1;
-    for (int i = WindowRange.D7.offset(); i < WindowRange.D7.offset() + WindowRange.D7.buckets(); i++) {
+    int from = WindowRange.D7.offset();
+    int to = from + WindowRange.D7.buckets();
+    for (int i = from; i < to; i++) {
       if (buckets[i] >= oldestLive) {
         return false;
       }
@@ -150,7 +154,7 @@ public final class WindowedCounts {
   }
 
   private static WindowRange rangeOfSlot(int slot) {
-    for (WindowRange r : WindowRange.values()) {
+    for (WindowRange r : WindowRange.ALL) {
       if (slot < r.offset() + r.buckets()) {
         return r;
       }
