@@ -500,7 +500,8 @@ public final class RecommendationPipeline {
       RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
       for (int i = 0; i < n; i++) {
         Candidate c = candidates.get(i);
-        RankerFeatures.write(ctx, items.get(c.itemId()), c.annScore(), rows, i * width);
+        ItemFeatureView item = items.get(c.itemId());
+        RankerFeatures.write(ctx, item, decoded.itemFeatures(item), c.annScore(), rows, i * width);
       }
       // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
       List<Candidate> head = new ArrayList<>(candidates.subList(0, n));

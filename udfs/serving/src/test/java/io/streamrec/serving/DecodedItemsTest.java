@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.core.contract.Item;
 import io.streamrec.core.contract.ItemOp;
 import io.streamrec.core.features.ItemFeatureState;
+import io.streamrec.core.features.ItemFeatureView;
+import io.streamrec.core.model.RankerFeatures;
 import io.streamrec.core.store.FeatureRecord;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,29 @@ class DecodedItemsTest {
     assertThat(items.view("a", v2, 5_000).title()).isEqualTo("green mug");
     // Views are per instant.
     assertThat(items.view("a", v2, 86_400_000L + 2_000).ageDays()).isGreaterThan(items.view("a", v2, 5_000).ageDays());
+  }
+
+  @Test
+  void requestsWithinOneGranuleShareTheViewAndItsRankerFeatures() {
+    DecodedItems items = new DecodedItems(100);
+    FeatureRecord r = record("a", "red mug", 1_000);
+    long t = 10 * DecodedItems.VIEW_GRANULARITY_MS;
+    ItemFeatureView first = items.view("a", r, t + 10);
+    ItemFeatureView second = items.view("a", r, t + DecodedItems.VIEW_GRANULARITY_MS - 1);
+    assertThat(second).isSameAs(first);
+    assertThat(first.asOf()).isEqualTo(t);
+    float[] shared = items.itemFeatures(first);
+    assertThat(items.itemFeatures(second)).isSameAs(shared);
+    float[] direct = new float[RankerFeatures.ITEM_SIZE];
+    RankerFeatures.writeItem(ItemFeatureState.decode("a", r).view(t), direct, 0);
+    assertThat(shared).containsExactly(direct);
+
+    // The next granule gets its own view and features; a view the cache moved past still gets its own.
+    ItemFeatureView later = items.view("a", r, t + DecodedItems.VIEW_GRANULARITY_MS);
+    assertThat(later).isNotSameAs(first);
+    assertThat(later.asOf()).isEqualTo(t + DecodedItems.VIEW_GRANULARITY_MS);
+    float[] stale = items.itemFeatures(first);
+    assertThat(stale).isNotSameAs(shared).containsExactly(direct);
   }
 
   @Test

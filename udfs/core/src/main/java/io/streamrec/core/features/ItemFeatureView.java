@@ -19,6 +19,11 @@ public final class ItemFeatureView {
     return s.itemId;
   }
 
+  /** The instant the view is as of (epoch ms). */
+  public long asOf() {
+    return asOf;
+  }
+
   public long count(InteractionType type, WindowRange range) {
     WindowedCounts c = s.counts[type.ordinal()];
     return c == null ? 0 : c.count(range, asOf);

@@ -45,6 +45,10 @@ public final class RankerFeatures {
       "cross_in_recent_items");
 
   public static final int SIZE = NAMES.size();
+  /** Where the item's own features (those that depend on the item and the instant only) start in the vector. */
+  public static final int ITEM_OFFSET = NAMES.indexOf("item_purchases_1h");
+  /** How many item features there are, from {@link #ITEM_OFFSET} ({@code item_purchases_1h} … {@code item_min_age}). */
+  public static final int ITEM_SIZE = NAMES.indexOf("item_min_age") + 1 - ITEM_OFFSET;
   /** How many of the user's categories count for {@code cross_category_rank}. */
   public static final int TOP_CATEGORIES = 10;
 
@@ -61,6 +65,8 @@ public final class RankerFeatures {
     private final java.util.Set<String> recentItems;
     private final Map<String, Double> topCategories;
     private final UserFeatureView view;
+    /** Per category: {affinity, rank among the user's top categories}, computed on first use. */
+    private final Map<String, float[]> byCategory = new java.util.HashMap<>();
 
     private UserContext(UserFeatureView user) {
       this.view = user;
@@ -83,6 +89,15 @@ public final class RankerFeatures {
     public static UserContext of(UserFeatureView user) {
       return new UserContext(user);
     }
+
+    private float[] category(String category) {
+      float[] f = byCategory.get(category);
+      if (f == null) {
+        f = new float[] {(float) view.affinity(category), categoryRank(topCategories, category)};
+        byCategory.put(category, f);
+      }
+      return f;
+    }
   }
 
   /** Writes the features of (user, item) into {@code out[offset .. offset + SIZE)}. */
@@ -93,10 +108,27 @@ public final class RankerFeatures {
 
   /** As {@link #write(UserFeatureView, ItemFeatureView, double, float[], int)}, with the user's part precomputed. */
   public static void write(UserContext user, ItemFeatureView item, double retrievalScore, float[] out, int offset) {
+    writeItem(item, out, offset + ITEM_OFFSET);
+    writeRest(user, item, retrievalScore, out, offset);
+  }
+
+  /**
+   * As {@link #write(UserContext, ItemFeatureView, double, float[], int)}, with the item's own features given:
+   * {@code itemPart} holds what {@link #writeItem} wrote for {@code item} (serving computes it once per item and
+   * instant and shares it across requests).
+   */
+  public static void write(UserContext user, ItemFeatureView item, float[] itemPart, double retrievalScore,
+      float[] out, int offset) {
+    System.arraycopy(itemPart, 0, out, offset + ITEM_OFFSET, ITEM_SIZE);
+    writeRest(user, item, retrievalScore, out, offset);
+  }
+
+  /**
+   * Writes the item's own features ({@link #ITEM_SIZE} values: its counts, rates, popularity, age, price, stock and
+   * age limit as of the view's instant) into {@code out[offset ..)}. They do not depend on the user.
+   */
+  public static void writeItem(ItemFeatureView item, float[] out, int offset) {
     int k = offset;
-    out[k++] = (float) retrievalScore;
-    System.arraycopy(user.userFeatures, 0, out, k, user.userFeatures.length);
-    k += user.userFeatures.length;
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H1);
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.H24);
     out[k++] = item.count(InteractionType.PURCHASE, WindowRange.D7);
@@ -109,14 +141,30 @@ public final class RankerFeatures {
     Double price = item.price();
     out[k++] = price == null ? Float.NaN : price.floatValue();
     out[k++] = item.inCatalog() ? (item.inStock() ? 1f : 0f) : Float.NaN;
-    out[k++] = item.inCatalog() ? item.minAge() : Float.NaN;
+    out[k] = item.inCatalog() ? item.minAge() : Float.NaN;
+  }
+
+  /** The retrieval score, the user's part and the cross features. */
+  private static void writeRest(UserContext user, ItemFeatureView item, double retrievalScore, float[] out,
+      int offset) {
+    int k = offset;
+    out[k++] = (float) retrievalScore;
+    System.arraycopy(user.userFeatures, 0, out, k, user.userFeatures.length);
+    k = offset + ITEM_OFFSET + ITEM_SIZE;
     String category = item.category();
-    out[k++] = category == null ? Float.NaN : (float) user.view.affinity(category);
-    out[k++] = categoryRank(user.topCategories, category);
+    if (category == null) {
+      out[k++] = Float.NaN;
+      out[k++] = Float.NaN;
+    } else {
+      float[] c = user.category(category);
+      out[k++] = c[0];
+      out[k++] = c[1];
+    }
+    Double price = item.price();
     double pricePref = user.pricePreference;
     out[k++] = price == null || Double.isNaN(pricePref) || pricePref <= 0 ? Float.NaN
         : (float) (price / pricePref);
-    out[k++] = user.recentItems.contains(item.itemId()) ? 1f : 0f;
+    out[k] = user.recentItems.contains(item.itemId()) ? 1f : 0f;
   }
 
   private static float categoryRank(Map<String, Double> topCategories, String category) {

@@ -91,4 +91,26 @@ class RankerFeaturesTest {
     RankerFeatures.write(context, replay.item("b", T + 1), 0.2, viaContext, RankerFeatures.SIZE);
     assertThat(viaContext).containsExactly(direct);
   }
+
+  @Test
+  void aPrecomputedItemPartGivesTheSameRowAsWritingItWhole() {
+    FeatureReplay replay = new FeatureReplay();
+    replay.item(item("a", "bags", 10));
+    replay.interaction(Interaction.of("e1", "u", "a", InteractionType.CLICK, T));
+    replay.interaction(Interaction.of("e2", "v", "a", InteractionType.PURCHASE, T + 1));
+    UserFeatureView user = replay.user("u", T + 2);
+    RankerFeatures.UserContext context = RankerFeatures.UserContext.of(user);
+    float[] itemPart = new float[RankerFeatures.ITEM_SIZE];
+    RankerFeatures.writeItem(replay.item("a", T + 2), itemPart, 0);
+    assertThat(itemPart[0]).isEqualTo(1f); // item_purchases_1h: the layout starts where the names say
+    assertThat(RankerFeatures.NAMES.get(RankerFeatures.ITEM_OFFSET)).isEqualTo("item_purchases_1h");
+    assertThat(RankerFeatures.NAMES.get(RankerFeatures.ITEM_OFFSET + RankerFeatures.ITEM_SIZE))
+        .isEqualTo("cross_category_affinity");
+
+    float[] whole = new float[RankerFeatures.SIZE + 3];
+    float[] parts = new float[RankerFeatures.SIZE + 3];
+    RankerFeatures.write(context, replay.item("a", T + 2), 0.4, whole, 3);
+    RankerFeatures.write(context, replay.item("a", T + 2), itemPart, 0.4, parts, 3);
+    assertThat(parts).containsExactly(whole);
+  }
 }
