@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The baselines every learned model must beat: global popularity, popularity in region, item-kNN. */
+/**
+ * The baselines every learned model must beat: global popularity (over the whole training period, and over its
+ * last days), popularity in region, item-kNN, EASE ({@link Ease}) and, for the repeat protocol, buy-again
+ * ({@link BuyAgain}).
+ */
 public final class Baselines {
   private Baselines() {}
 
@@ -40,6 +44,46 @@ public final class Baselines {
       @Override
       public String name() {
         return "popularity";
+      }
+
+      @Override
+      public List<String> recommend(String userId, int k, Set<String> exclude) {
+        return topExcluding(ranked, k, exclude);
+      }
+    };
+  }
+
+  /**
+   * The most bought items over the {@code days} before {@code cut} (events with {@code cut - days <= ts < cut}), the
+   * same for everyone, topped up by popularity over everything in {@code train} before {@code cut} when the window
+   * has too few items. Named
+   * {@code popularity-<days>d}.
+   */
+  public static Recommender popularityLastDays(List<InteractionLog.Event> train, long cut, int days) {
+    if (days <= 0) {
+      throw new IllegalArgumentException("days must be positive: " + days);
+    }
+    long from = cut - days * TemporalSplit.DAY;
+    Map<String, Integer> counts = new HashMap<>();
+    for (InteractionLog.Event e : train) {
+      if (e.ts() >= from && e.ts() < cut) {
+        counts.merge(e.itemId(), 1, Integer::sum);
+      }
+    }
+    List<String> ranked = new ArrayList<>(byCount(counts));
+    Set<String> inWindow = new java.util.HashSet<>(ranked);
+    Map<String, Integer> all = new HashMap<>();
+    for (InteractionLog.Event e : train) {
+      if (e.ts() < cut) {
+        all.merge(e.itemId(), 1, Integer::sum);
+      }
+    }
+    byCount(all).stream().filter(i -> !inWindow.contains(i)).forEach(ranked::add);
+    String name = "popularity-" + days + "d";
+    return new Recommender() {
+      @Override
+      public String name() {
+        return name;
       }
 
       @Override

@@ -9,10 +9,12 @@ import java.util.Set;
 /**
  * Offline evaluation with full ranking over the catalog (no sampled negatives).
  *
- * <p>What is measured is <b>discovery</b>, as serving works: for every user who bought something in the test
- * window, the model recommends {@code k} items the user has not bought before the window (serving filters bought
- * items too), and the relevant items are the test-window purchases that are new to the user. Users with no new item
- * in the test window are left out.
+ * <p>Two protocols. The main one measures <b>discovery</b>, as serving works: for every user who bought something
+ * in the test window, the model recommends {@code k} items the user has not bought before the window (serving
+ * filters bought items too), and the relevant items are the test-window purchases that are new to the user. Users
+ * with no new item in the test window are left out. The <b>repeat</b> protocol ({@link #repeat}) lets repeats count:
+ * every item a user bought in the test window is relevant, and nothing is excluded from the recommendations, so a
+ * model may recommend what the user bought before.
  *
  * <ul>
  *   <li>Recall@k: relevant items recommended / relevant items, averaged over users.
@@ -22,6 +24,14 @@ import java.util.Set;
  * </ul>
  */
 public final class Evaluator {
+
+  /** Which purchases are relevant, and what a model may not recommend. */
+  public enum Protocol {
+    /** Relevant = test-window items new to the user; the user's earlier items are excluded. */
+    DISCOVERY,
+    /** Relevant = every test-window item; nothing is excluded. */
+    REPEAT
+  }
 
   /** One model's scores. */
   public record Result(String dataset, String model, int k, int users, double recall, double ndcg, double hitRate,
@@ -34,27 +44,67 @@ public final class Evaluator {
   }
 
   private final String dataset;
+  private final Protocol protocol;
   private final Map<String, Set<String>> history;
   private final Map<String, Set<String>> relevant;
   private final int catalogSize;
 
   /**
+   * The discovery protocol.
+   *
    * @param history each user's items before the test window (excluded from recommendations)
    * @param testWindow each user's items in the test window
    */
   public Evaluator(String dataset, Map<String, Set<String>> history, Map<String, Set<String>> testWindow,
       int catalogSize) {
+    this(dataset, Protocol.DISCOVERY, history, testWindow, catalogSize);
+  }
+
+  private Evaluator(String dataset, Protocol protocol, Map<String, Set<String>> history,
+      Map<String, Set<String>> testWindow, int catalogSize) {
     this.dataset = dataset;
+    this.protocol = protocol;
     this.history = history;
     this.catalogSize = catalogSize;
     this.relevant = new java.util.TreeMap<>();
     testWindow.forEach((user, items) -> {
-      Set<String> fresh = new HashSet<>(items);
-      fresh.removeAll(history.getOrDefault(user, Set.of()));
-      if (!fresh.isEmpty()) {
-        relevant.put(user, fresh);
+      Set<String> truth = new HashSet<>(items);
+      if (protocol == Protocol.DISCOVERY) {
+        truth.removeAll(history.getOrDefault(user, Set.of()));
+      }
+      if (!truth.isEmpty()) {
+        relevant.put(user, truth);
       }
     });
+  }
+
+  /**
+   * The repeat protocol: every item a user bought in the test window is relevant, and models are asked for their
+   * top {@code k} with nothing excluded.
+   *
+   * @param history each user's items before the test window (not excluded; kept for reporting)
+   */
+  public static Evaluator repeat(String dataset, Map<String, Set<String>> history,
+      Map<String, Set<String>> testWindow, int catalogSize) {
+    return new Evaluator(dataset, Protocol.REPEAT, history, testWindow, catalogSize);
+  }
+
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  public String dataset() {
+    return dataset;
+  }
+
+  /** The relevant items of an evaluated user (empty for anyone else). */
+  public Set<String> relevant(String user) {
+    return java.util.Collections.unmodifiableSet(relevant.getOrDefault(user, Set.of()));
+  }
+
+  /** What a model may not recommend to {@code user} under this protocol. */
+  public Set<String> excluded(String user) {
+    return protocol == Protocol.DISCOVERY ? history.getOrDefault(user, Set.of()) : Set.of();
   }
 
   public int users() {
@@ -72,7 +122,7 @@ public final class Evaluator {
     Set<String> recommended = new HashSet<>();
     for (Map.Entry<String, Set<String>> e : relevant.entrySet()) {
       Set<String> truth = e.getValue();
-      List<String> recs = model.recommend(e.getKey(), k, history.getOrDefault(e.getKey(), Set.of()));
+      List<String> recs = model.recommend(e.getKey(), k, excluded(e.getKey()));
       recommended.addAll(recs);
       int found = 0;
       double dcg = 0;
