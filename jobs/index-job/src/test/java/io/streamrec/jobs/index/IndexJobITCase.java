@@ -137,8 +137,8 @@ class IndexJobITCase {
       await("deleted item gone", () -> !ids(job.index().searchNow(v7, 40, SearchFilter.none())).contains("item-7"));
       assertThat(job.index().similarNow("item-7", 5, SearchFilter.none())).isEmpty();
 
-      await("the broken record is dead-lettered", () -> TestItems.DEAD_LETTERS.get(job.name()).size() == 1);
-      assertThat(TestItems.DEAD_LETTERS.get(job.name()).get(0)).contains("broken").contains("\"topic\"");
+      await("the broken record is dead-lettered", () -> TestItems.deadLetterTexts(job.name()).size() == 1);
+      assertThat(TestItems.deadLetterTexts(job.name()).get(0)).contains("broken").contains("\"topic\"");
     }
   }
 

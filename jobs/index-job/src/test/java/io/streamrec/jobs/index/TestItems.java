@@ -7,29 +7,20 @@ import io.streamrec.core.model.ModelRegistry;
 import io.streamrec.jobs.common.OutRecord;
 import io.streamrec.jobs.common.RawRecord;
 import io.streamrec.jobs.common.StreamInput;
+import io.streamrec.jobs.common.TestQueues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.streaming.api.functions.source.SourceFunction;
 
 /** Test plumbing: an open-ended items source fed from the test, a collecting dead-letter sink, model copies. */
 final class TestItems {
   private TestItems() {}
 
-  static final Map<String, BlockingQueue<RawRecord>> QUEUES = new ConcurrentHashMap<>();
-  static final Map<String, List<String>> DEAD_LETTERS = new ConcurrentHashMap<>();
   private static final AtomicLong OFFSETS = new AtomicLong();
 
   static Item item(String id, String title, String category, double price, boolean inStock, List<String> regions,
@@ -61,8 +52,7 @@ final class TestItems {
   }
 
   static void send(String queue, byte[] raw) {
-    QUEUES.computeIfAbsent(queue, q -> new LinkedBlockingQueue<>())
-        .add(RawRecord.of("items", 0, OFFSETS.incrementAndGet(), System.currentTimeMillis(), null, raw));
+    TestQueues.queue(queue).add(RawRecord.of("items", 0, OFFSETS.incrementAndGet(), System.currentTimeMillis(), null, raw));
   }
 
   static void sendRaw(String queue, String text) {
@@ -70,67 +60,16 @@ final class TestItems {
   }
 
   static StreamInput<RawRecord> input(String queue) {
-    QUEUES.computeIfAbsent(queue, q -> new LinkedBlockingQueue<>());
-    return env -> env.addSource(new QueueSource(queue)).setParallelism(1).name("test: items").uid("test-items");
-  }
-
-  /** Emits what the test puts in its queue; never ends (the job is cancelled by the test). */
-  static final class QueueSource implements SourceFunction<RawRecord> {
-    private static final long serialVersionUID = 1L;
-    private final String queue;
-    private volatile boolean running = true;
-
-    QueueSource(String queue) {
-      this.queue = queue;
-    }
-
-    @Override
-    public void run(SourceContext<RawRecord> ctx) throws Exception {
-      BlockingQueue<RawRecord> q = QUEUES.get(queue);
-      while (running) {
-        RawRecord r = q.poll(20, TimeUnit.MILLISECONDS);
-        if (r != null) {
-          synchronized (ctx.getCheckpointLock()) {
-            ctx.collect(r);
-          }
-        }
-      }
-    }
-
-    @Override
-    public void cancel() {
-      running = false;
-    }
+    return TestQueues.input(queue, "items");
   }
 
   static Sink<OutRecord> deadLetters(String name) {
-    DEAD_LETTERS.put(name, new CopyOnWriteArrayList<>());
-    return new CollectingSink(name);
+    return TestQueues.collector(name);
   }
 
-  static final class CollectingSink implements Sink<OutRecord> {
-    private static final long serialVersionUID = 1L;
-    private final String name;
-
-    CollectingSink(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public SinkWriter<OutRecord> createWriter(InitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(OutRecord element, Context ctx) {
-          DEAD_LETTERS.get(name).add(new String(element.value, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
+  /** The dead letters the sink named {@code name} collected, as text. */
+  static List<String> deadLetterTexts(String name) {
+    return TestQueues.collectedText(name);
   }
 
   /** The repository's model-artifacts directory (walking up from the working directory). */
