@@ -140,8 +140,7 @@ public final class ServingJob {
         StatefulFunctionDataStreamBuilder.builder("serving")
             .withDataStreamAsIngress(requestMessages)
             .withDataStreamAsIngress(interactionMessages)
-            .withFunctionProvider(Identifiers.USER_SESSION,
-                echo ? new EchoProvider(spec.responseTopic()) : new SessionProvider(spec))
+            .withFunctionProvider(Identifiers.USER_SESSION, provider(spec))
             .withEgressId(Identifiers.KAFKA_OUT)
             .withEgressId(Identifiers.STATS_OUT)
             .withConfiguration(statefun)
@@ -213,33 +212,9 @@ public final class ServingJob {
     String of(T message);
   }
 
-  static final class EchoProvider implements SerializableStatefulFunctionProvider {
-    private static final long serialVersionUID = 1L;
-    private final String responseTopic;
-
-    EchoProvider(String responseTopic) {
-      this.responseTopic = responseTopic;
-    }
-
-    @Override
-    public org.apache.flink.statefun.sdk.StatefulFunction functionOfType(
-        org.apache.flink.statefun.sdk.FunctionType type) {
-      return new EchoFn(responseTopic);
-    }
-  }
-
-  static final class SessionProvider implements SerializableStatefulFunctionProvider {
-    private static final long serialVersionUID = 1L;
-    private final ServingSpec spec;
-
-    SessionProvider(ServingSpec spec) {
-      this.spec = spec;
-    }
-
-    @Override
-    public org.apache.flink.statefun.sdk.StatefulFunction functionOfType(
-        org.apache.flink.statefun.sdk.FunctionType type) {
-      return new UserSessionFn(spec);
-    }
+  /** The user-session function of this job: {@link UserSessionFn}, or {@link EchoFn} for the floor. */
+  private SerializableStatefulFunctionProvider provider(ServingSpec spec) {
+    String responseTopic = spec.responseTopic();
+    return echo ? type -> new EchoFn(responseTopic) : type -> new UserSessionFn(spec);
   }
 }
