@@ -38,7 +38,9 @@ public record FeatureStoreSpec(String backend, String name, String uri) implemen
     if (sep > 0) {
       String scheme = s.substring(0, sep);
       try {
-        new URI(scheme, null, "//" + s.substring(sep + 3), null); // syntax check only; factories parse the rest
+        // Syntax check only; factories parse the rest. Not URI(scheme, host, path, fragment): that one also parses
+        // the authority as one host[:port] and so rejects a seed list (aerospike://h1:3000,h2:3000/ns).
+        new URI(scheme, "//" + s.substring(sep + 3), null);
       } catch (URISyntaxException e) {
         throw new IllegalArgumentException("feature store '" + spec + "' is not a valid URI: " + e.getMessage());
       }

@@ -56,6 +56,14 @@ class FeatureStoreSpecTest {
   }
 
   @Test
+  void aUriSpecMayNameSeveralSeedHosts() {
+    String uri = "aerospike://a-0.aerospike.svc:3000,a-1.aerospike.svc:3000/streamrec?tls=true";
+    FeatureStoreSpec spec = FeatureStoreSpec.parse(uri);
+    assertThat(spec.backend()).isEqualTo("aerospike");
+    assertThat(spec.uri()).isEqualTo(uri);
+  }
+
+  @Test
   void openReturnsTheSharedInstanceOfThatName() {
     String name = "FeatureStoreSpecTest-open";
     try {
