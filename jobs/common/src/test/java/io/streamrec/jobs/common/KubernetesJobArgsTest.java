@@ -1,0 +1,126 @@
+package io.streamrec.jobs.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamrec.aerospike.AerospikeSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each FlinkDeployment in {@code k8s/base/4*-*.yaml} against the job it runs: its {@code job.args} are accepted by
+ * {@link JobConfig#fromArgs} (and name only options it knows: {@code ParameterTool} would ignore a misspelt one and
+ * fall back to the embedded default), the feature store and vector index are networked ones (an embedded store
+ * lives in one TaskManager's JVM and is not shared with the others), its {@code entryClass} is a job's source, and
+ * its {@code jarURI} is that job module's shaded jar.
+ */
+class KubernetesJobArgsTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern JAR = Pattern.compile("local:///opt/flink/usrlib/(.+)-job\\.jar");
+
+  private static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("k8s/base"))) {
+      p = p.getParent();
+    }
+    assertThat(p).as("a directory above %s with k8s/base", Path.of("").toAbsolutePath()).isNotNull();
+    return p;
+  }
+
+  private static List<JsonNode> flinkDeployments(Path root) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(root.resolve("k8s/base"))) {
+      files = s.filter(f -> f.getFileName().toString().matches("4.*-.*\\.yaml")).sorted().toList();
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (Path f : files) {
+      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+        while (it.hasNext()) {
+          JsonNode d = it.next();
+          if (d != null && d.path("kind").asText().equals("FlinkDeployment")) {
+            out.add(d);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String[] args(JsonNode deployment) {
+    List<String> args = new ArrayList<>();
+    deployment.path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void everyJobsArgsParseToNetworkedStores() throws IOException {
+    List<JsonNode> deployments = flinkDeployments(repoRoot());
+    assertThat(deployments).hasSizeGreaterThanOrEqualTo(3);
+    for (JsonNode d : deployments) {
+      String name = d.path("metadata").path("name").asText();
+      String[] args = args(d);
+      assertThat(args).as("%s: job.args", name).isNotEmpty();
+      assertThat(args.length % 2).as("%s: job.args are --option value pairs", name).isZero();
+      List<String> known = new ArrayList<>(JobConfig.fromArgs().toMap().keySet());
+      for (int i = 0; i < args.length; i += 2) {
+        assertThat(args[i]).as("%s: job.args[%d]", name, i).startsWith("--");
+        assertThat(args[i].substring(2)).as("%s: an option JobConfig knows", name).isIn(known);
+      }
+
+      JobConfig config = JobConfig.fromArgs(args);
+      assertThat(config.featureStore().backend()).as("%s: --feature-store (embedded is per TaskManager)", name)
+          .isEqualTo(AerospikeSettings.SCHEME);
+      assertThatCode(() -> AerospikeSettings.parse(config.featureStore().uri())).as("%s: --feature-store", name)
+          .doesNotThrowAnyException();
+      assertThat(config.vectorIndex().backend()).as("%s: --vector-index (embedded is per TaskManager)", name)
+          .isEqualTo("vespa+http");
+      assertThat(URI.create(config.vectorIndex().uri()).getHost()).as("%s: --vector-index host", name).isNotBlank();
+      assertThat(config.bootstrapServers()).as("%s: --bootstrap-servers", name).doesNotStartWith("127.0.0.1");
+    }
+  }
+
+  @Test
+  void everyEntryClassIsAJobsSourceAndTheJarIsItsModules() throws IOException {
+    Path root = repoRoot();
+    for (JsonNode d : flinkDeployments(root)) {
+      String name = d.path("metadata").path("name").asText();
+      String entryClass = d.path("spec").path("job").path("entryClass").asText();
+      assertThat(entryClass).as("%s: entryClass", name).isNotBlank();
+      String source = "src/main/java/" + entryClass.replace('.', '/') + ".java";
+      List<Path> modules;
+      try (Stream<Path> s = Files.list(root.resolve("jobs"))) {
+        modules = s.filter(m -> Files.isRegularFile(m.resolve(source))).toList();
+      }
+      assertThat(modules).as("%s: jobs/*/%s", name, source).hasSize(1);
+      assertThat(Files.readString(modules.get(0).resolve(source))).as("%s: %s has a main", name, entryClass)
+          .contains("public static void main(String[] args)");
+
+      String jarUri = d.path("spec").path("job").path("jarURI").asText();
+      Matcher jar = JAR.matcher(jarUri);
+      assertThat(jar.matches()).as("%s: jarURI %s names a shaded job jar", name, jarUri).isTrue();
+      String pom = Files.readString(modules.get(0).resolve("pom.xml"));
+      String afterParent = pom.substring(pom.indexOf("</parent>"));
+      String artifactId = between(afterParent, "<artifactId>", "</artifactId>");
+      String version = between(pom.substring(pom.indexOf("<parent>")), "<version>", "</version>");
+      assertThat(jar.group(1)).as("%s: the jar of %s", name, modules.get(0).getFileName())
+          .isEqualTo(artifactId + "-" + version);
+    }
+  }
+
+  private static String between(String s, String open, String close) {
+    int from = s.indexOf(open) + open.length();
+    return s.substring(from, s.indexOf(close, from)).trim();
+  }
+}
