@@ -9,7 +9,7 @@ import io.streamrec.core.index.SearchFilter;
 import io.streamrec.core.index.VectorIndex;
 import io.streamrec.core.store.FeatureStore;
 import io.streamrec.datasets.OnlineRetailDataset;
-import io.streamrec.datasets.eval.Baselines;
+import io.streamrec.datasets.eval.BaselineSuite;
 import io.streamrec.datasets.eval.Evaluator;
 import io.streamrec.datasets.eval.InteractionLog;
 import io.streamrec.datasets.eval.Recommender;
@@ -63,7 +63,10 @@ import picocli.CommandLine.Option;
  *       it.
  * </ol>
  *
- * <p>The last lines are one {@code EVAL} line per model, the pipeline last.
+ * <p>The last lines are one {@code EVAL} line per model: the baselines of {@link BaselineSuite} (their settings
+ * chosen on the validation window) on the discovery protocol, then on the repeat protocol
+ * ({@value BaselineSuite#REPEAT}: every purchase in the test window counts, which the pipeline, filtering what the
+ * user bought, does not aim at), and the pipeline last.
  */
 @Command(
     name = "streamrec-eval",
@@ -140,12 +143,14 @@ public final class PipelineEvaluation implements Callable<Integer> {
     replay.items().forEach(i -> replayedItems.add(i.itemId));
     printReach(progress, evaluator, history, testWindow, replayedItems);
 
-    progress.step("Scoring the baselines on the same split");
-    List<Recommender> baselines = List.of(Baselines.popularity(train),
-        Baselines.regionPopularity(train, log.userRegions()), Baselines.itemKnn(train));
-    List<Evaluator.Result> results = new ArrayList<>();
-    baselines.forEach(b -> results.add(evaluator.evaluate(b, k)));
-    progress.done("popularity, region-popularity, item-knn");
+    progress.step("Scoring the baselines on the same split (settings chosen on the validation window)");
+    List<String> tuning = new ArrayList<>();
+    BaselineSuite.Outcome suite = BaselineSuite.run(log, split, BaselineSuite.Settings.defaults(k), tuning::add);
+    progress.done("popularity, popularity-30d, region-popularity, item-knn, ease; buy-again on "
+        + BaselineSuite.REPEAT);
+    tuning.forEach(line -> progress.line("  " + line));
+    List<Recommender> baselines = suite.discoveryModels();
+    List<Evaluator.Result> results = new ArrayList<>(suite.discovery());
 
     // ---- the system in the loop
     ServedLists served = new ServedLists("pipeline");
@@ -195,6 +200,7 @@ public final class PipelineEvaluation implements Callable<Integer> {
     ablationLines.forEach(progress::line);
     progress.line(String.format(Locale.ROOT, "Total run time %.0f s. The EVAL lines (the pipeline last):",
         (System.nanoTime() - started) / 1e9));
+    suite.repeat().forEach(r -> progress.line(r.line()));
     results.add(pipeline);
     results.forEach(r -> progress.line(r.line()));
     return served.unansweredCount() == 0 ? 0 : 1;
