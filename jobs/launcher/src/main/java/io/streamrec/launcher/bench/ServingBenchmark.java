@@ -69,7 +69,9 @@ import picocli.CommandLine.Option;
  * <h2>Load</h2>
  *
  * A warm-up of {@code --warmup-seconds} at {@code --warmup-rate} with a long deadline ({@code --warmup-deadline-ms}, so
- * that every stage, the ranker included, runs and is compiled while the JIT is cold; discarded), {@value #REST_SECONDS}
+ * that every stage, the ranker included, runs and is compiled while the JIT is cold; discarded), extended in steps of
+ * {@value #JIT_STEP_SECONDS} s while the JIT compiler threads took more than {@code --warmup-until-jit-below} % of the
+ * machine (up to {@code --warmup-max-seconds}), {@value #REST_SECONDS}
  * s with no requests (the CPU the idle system uses), then each rate of {@code --rates} for {@code --seconds}: requests
  * ({@code k} {@value Limits#DEFAULT_K}, the default deadline of {@value Limits#DEFAULT_DEADLINE_MS} ms, the user's
  * region) for users drawn uniformly from the known users, and a share {@code --new-user-share} for users never
@@ -117,6 +119,8 @@ public final class ServingBenchmark implements Callable<Integer> {
   static final long HISTORY_SPAN_MS = 3_600_000L;
   static final int CATEGORIES = 50;
   static final int REST_SECONDS = 5;
+  /** Length of each extra warm-up step while the JIT has not settled. */
+  static final int JIT_STEP_SECONDS = 10;
   private static final String SERVING_THREADS = "streamrec-serving";
   /** The serving job's StateFun function operator chain starts with StateFun's feedback union. */
   private static final String FUNCTION_VERTEX = "feedback-union";
@@ -147,6 +151,16 @@ public final class ServingBenchmark implements Callable<Integer> {
   @Option(names = "--warmup-seconds", defaultValue = "30",
       description = "Warm-up before the first step, discarded (${DEFAULT-VALUE} s).")
   int warmupSeconds;
+
+  @Option(names = "--warmup-until-jit-below", defaultValue = "5",
+      description = "After --warmup-seconds, keep warming up in steps of " + JIT_STEP_SECONDS + " s while the JIT "
+          + "compiler threads took more than this share of the machine (${DEFAULT-VALUE} %%; 100 = off): a young "
+          + "JVM compiles for minutes, and until it is done the per-request CPU is not what a running job sees.")
+  double warmupUntilJitBelow;
+
+  @Option(names = "--warmup-max-seconds", defaultValue = "240",
+      description = "Longest warm-up in all, whatever the JIT does (${DEFAULT-VALUE} s).")
+  int warmupMaxSeconds;
 
   @Option(names = "--warmup-rate", defaultValue = "50",
       description = "Requests per second during the warm-up (${DEFAULT-VALUE}); low enough for the whole pipeline, "
@@ -224,6 +238,10 @@ public final class ServingBenchmark implements Callable<Integer> {
           + "--seconds, --warmup-rate, --drain-seconds, --log-sample-every, --parallelism and "
           + "--setup-timeout-seconds must be >= 1, --warmup-seconds >= 0, --new-user-share in [0, 1], "
           + "--interactions-per-request >= 0");
+    }
+    if (!(warmupUntilJitBelow > 0 && warmupUntilJitBelow <= 100) || warmupMaxSeconds < warmupSeconds) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--warmup-until-jit-below must be in (0, 100] "
+          + "and --warmup-max-seconds >= --warmup-seconds");
     }
     BuildInfo build = BuildInfo.load();
     Path work = stack.workDir.toAbsolutePath();
@@ -342,6 +360,7 @@ public final class ServingBenchmark implements Callable<Integer> {
                 + "to end p50 %.1f ms p99 %.1f ms, in-pipeline p50 %.1f ms p99 %.1f ms, %.1f %% degraded%n", w.sent(),
             warmupRate, warmupDeadlineMs, w.answered(), w.endToEnd().p50(), w.endToEnd().p99(), w.pipeline().p50(),
             w.pipeline().p99(), 100 * w.degradedShare());
+        warmUntilJitSettles(servingLane, matcher, producer, feed, known, cpu, rest);
         Thread.sleep(2_000);
       }
       rest0 = atRest(cpu, REST_SECONDS);
@@ -468,6 +487,42 @@ public final class ServingBenchmark implements Callable<Integer> {
   }
 
   /** One step: sends at {@code rate} for {@code stepSeconds}, waits for the answers and closes the book. */
+  /**
+   * More warm-up steps of {@value #JIT_STEP_SECONDS} s at {@code --warmup-rate} while the JIT compiler threads (from
+   * /proc, {@link JvmInternalCpu}) took more than {@code --warmup-until-jit-below} % of the machine in the last one,
+   * until {@code --warmup-max-seconds} in all. Prints each step's JIT share and how the warm-up ended.
+   */
+  private void warmUntilJitSettles(Lane lane, ResponseMatcher matcher, KafkaProducer<byte[], byte[]> producer,
+      KafkaProducer<byte[], byte[]> feed, List<User> known, CpuAccounting cpu, RestMetrics rest) throws Exception {
+    if (warmupUntilJitBelow >= 100) {
+      return;
+    }
+    int spent = warmupSeconds;
+    List<String> shares = new ArrayList<>();
+    double last = Double.NaN;
+    while (spent + JIT_STEP_SECONDS <= warmupMaxSeconds) {
+      JvmInternalCpu.Snapshot before = JvmInternalCpu.snapshot();
+      long t0 = System.nanoTime();
+      runStep(lane, -1, warmupRate, JIT_STEP_SECONDS, "warm-up (JIT)", warmupDeadlineMs, matcher, producer, feed,
+          known, cpu, rest);
+      double wallSeconds = (System.nanoTime() - t0) / 1e9;
+      Double jitSeconds = JvmInternalCpu.between(before, JvmInternalCpu.snapshot()).get(JvmInternalCpu.JIT);
+      if (jitSeconds == null) {
+        out.println("warm-up: /proc/self/task is not readable here, so the JIT's share is unknown; not extended");
+        return;
+      }
+      spent += JIT_STEP_SECONDS;
+      last = 100 * jitSeconds / (wallSeconds * cores());
+      shares.add(String.format(Locale.ROOT, "%.1f", last));
+      if (last < warmupUntilJitBelow) {
+        break;
+      }
+    }
+    out.printf(Locale.ROOT, "warm-up extended to %d s until the JIT settled: JIT compiler threads per %d s step %s %% "
+            + "of the machine (%s %.1f %%)%n", spent, JIT_STEP_SECONDS, String.join(", ", shares),
+        last < warmupUntilJitBelow ? "settled below" : "cap reached, still above", warmupUntilJitBelow);
+  }
+
   private StepRun runStep(Lane lane, int stepIndex, int rate, int stepSeconds, String label, int deadlineMs,
       ResponseMatcher matcher, KafkaProducer<byte[], byte[]> producer, KafkaProducer<byte[], byte[]> feed,
       List<User> known, CpuAccounting cpu, RestMetrics rest) throws Exception {
