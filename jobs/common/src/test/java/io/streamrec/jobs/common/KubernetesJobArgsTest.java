@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamrec.aerospike.AerospikeSettings;
+import io.streamrec.core.contract.K8sManifests;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,17 +26,7 @@ import org.junit.jupiter.api.Test;
  * its {@code jarURI} is that job module's shaded jar.
  */
 class KubernetesJobArgsTest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern JAR = Pattern.compile("local:///opt/flink/usrlib/(.+)-job\\.jar");
-
-  private static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("k8s/base"))) {
-      p = p.getParent();
-    }
-    assertThat(p).as("a directory above %s with k8s/base", Path.of("").toAbsolutePath()).isNotNull();
-    return p;
-  }
 
   private static List<JsonNode> flinkDeployments(Path root) throws IOException {
     List<Path> files;
@@ -46,7 +35,7 @@ class KubernetesJobArgsTest {
     }
     List<JsonNode> out = new ArrayList<>();
     for (Path f : files) {
-      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+      try (MappingIterator<JsonNode> it = K8sManifests.YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
         while (it.hasNext()) {
           JsonNode d = it.next();
           if (d != null && d.path("kind").asText().equals("FlinkDeployment")) {
@@ -66,7 +55,7 @@ class KubernetesJobArgsTest {
 
   @Test
   void everyJobsArgsParseToNetworkedStores() throws IOException {
-    List<JsonNode> deployments = flinkDeployments(repoRoot());
+    List<JsonNode> deployments = flinkDeployments(K8sManifests.repoRoot());
     assertThat(deployments).hasSizeGreaterThanOrEqualTo(3);
     for (JsonNode d : deployments) {
       String name = d.path("metadata").path("name").asText();
@@ -93,7 +82,7 @@ class KubernetesJobArgsTest {
 
   @Test
   void everyEntryClassIsAJobsSourceAndTheJarIsItsModules() throws IOException {
-    Path root = repoRoot();
+    Path root = K8sManifests.repoRoot();
     for (JsonNode d : flinkDeployments(root)) {
       String name = d.path("metadata").path("name").asText();
       String entryClass = d.path("spec").path("job").path("entryClass").asText();

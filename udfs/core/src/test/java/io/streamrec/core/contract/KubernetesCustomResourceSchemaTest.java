@@ -3,12 +3,9 @@ package io.streamrec.core.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
@@ -47,7 +44,6 @@ import org.junit.jupiter.api.Test;
  * else a kustomization could say fails the test rather than being skipped. Nothing is rendered with kustomize.
  */
 class KubernetesCustomResourceSchemaTest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   /** The fields of ObjectMeta a manifest may set (the CRDs leave {@code metadata} to the API server). */
   private static final Set<String> OBJECT_META = Set.of("name", "generateName", "namespace", "labels",
       "annotations", "finalizers", "ownerReferences");
@@ -65,35 +61,13 @@ class KubernetesCustomResourceSchemaTest {
       files = s.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
     }
     for (Path f : files) {
-      for (JsonNode d : documents(f)) {
+      for (JsonNode d : K8sManifests.documents(f)) {
         if (d.path("kind").asText().equals("CustomResourceDefinition")) {
           CRDS.put(d.path("spec").path("group").asText() + "/" + d.path("spec").path("names").path("kind").asText(),
               d);
         }
       }
     }
-  }
-
-  private static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("k8s/base"))) {
-      p = p.getParent();
-    }
-    assertThat(p).as("a directory above %s with k8s/base", Path.of("").toAbsolutePath()).isNotNull();
-    return p;
-  }
-
-  private static List<JsonNode> documents(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-      while (it.hasNext()) {
-        JsonNode d = it.next();
-        if (d != null && !d.isNull() && !d.isEmpty()) {
-          out.add(d);
-        }
-      }
-    }
-    return out;
   }
 
   private static String group(JsonNode doc) {
@@ -235,7 +209,7 @@ class KubernetesCustomResourceSchemaTest {
 
   /** The resources of a kustomization directory with its patches applied. */
   private static List<JsonNode> build(Path dir, List<String> unmatchedPatches) throws IOException {
-    JsonNode k = documents(dir.resolve("kustomization.yaml")).get(0);
+    JsonNode k = K8sManifests.documents(dir.resolve("kustomization.yaml")).get(0);
     Set<String> understood = Set.of("apiVersion", "kind", "resources", "namespace", "patches", "configMapGenerator",
         "generatorOptions");
     k.fieldNames().forEachRemaining(f -> assertThat(understood)
@@ -247,16 +221,16 @@ class KubernetesCustomResourceSchemaTest {
       if (Files.isDirectory(p)) {
         resources.addAll(build(p, unmatchedPatches));
       } else {
-        documents(p).stream().filter(d -> d.isObject() && d.has("apiVersion")).forEach(resources::add);
+        K8sManifests.documents(p).stream().filter(d -> d.isObject() && d.has("apiVersion")).forEach(resources::add);
       }
     }
     if (k.has("namespace")) {
       resources.forEach(d -> ((ObjectNode) d.path("metadata")).put("namespace", k.path("namespace").asText()));
     }
     for (JsonNode patch : k.path("patches")) {
-      // readTree, not documents(): a JSON 6902 patch file is one list, which readValues would take apart.
-      JsonNode body = patch.has("path") ? YAML.readTree(dir.resolve(patch.path("path").asText()).toFile())
-          : YAML.readTree(patch.path("patch").asText());
+      // readTree, not K8sManifests.documents(): a JSON 6902 patch file is one list, which readValues would take apart.
+      JsonNode body = patch.has("path") ? K8sManifests.YAML.readTree(dir.resolve(patch.path("path").asText()).toFile())
+          : K8sManifests.YAML.readTree(patch.path("patch").asText());
       JsonNode target = patch.path("target");
       assertThat(target.has("labelSelector") || target.has("annotationSelector"))
           .as("a patch target by selector in %s: not applied by this test", dir).isFalse();
@@ -361,7 +335,7 @@ class KubernetesCustomResourceSchemaTest {
 
   @Test
   void everyCustomResourceUnderK8sIsValidAgainstItsCrd() throws IOException {
-    Path k8s = repoRoot().resolve("k8s");
+    Path k8s = K8sManifests.repoRoot().resolve("k8s");
     List<Path> files;
     try (Stream<Path> s = Files.walk(k8s)) {
       files = s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
@@ -372,7 +346,7 @@ class KubernetesCustomResourceSchemaTest {
     List<String> problems = new ArrayList<>();
     Map<String, Integer> validated = new TreeMap<>();
     for (Path f : files) {
-      for (JsonNode d : documents(f)) {
+      for (JsonNode d : K8sManifests.documents(f)) {
         problems.addAll(problems(k8s.relativize(f).toString(), d));
         if (d.isObject() && isCustomResource(d)) {
           validated.merge(d.path("kind").asText(), 1, Integer::sum);
@@ -385,7 +359,7 @@ class KubernetesCustomResourceSchemaTest {
 
   @Test
   void everyOverlayMergedIsValidAgainstTheCrds() throws IOException {
-    Path overlays = repoRoot().resolve("k8s/overlays");
+    Path overlays = K8sManifests.repoRoot().resolve("k8s/overlays");
     List<Path> dirs;
     try (Stream<Path> s = Files.list(overlays)) {
       dirs = s.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).sorted().toList();
@@ -407,8 +381,8 @@ class KubernetesCustomResourceSchemaTest {
   /** The checks above can fail: each kind of mistake, made on a copy of a real manifest. */
   @Test
   void aWrongTypeAnUnknownFieldAnUnknownKindAndADeprecatedVersionAreCaught() throws IOException {
-    Path base = repoRoot().resolve("k8s/base");
-    ObjectNode job = (ObjectNode) documents(base.resolve("40-feature-job.yaml")).get(0);
+    Path base = K8sManifests.repoRoot().resolve("k8s/base");
+    ObjectNode job = (ObjectNode) K8sManifests.documents(base.resolve("40-feature-job.yaml")).get(0);
     assertThat(problems("copy", job)).isEmpty();
 
     ObjectNode wrongType = job.deepCopy();
@@ -426,7 +400,7 @@ class KubernetesCustomResourceSchemaTest {
         .anySatisfy(p -> assertThat(p).contains("spec.job.paralelism is not in the schema"))
         .anySatisfy(p -> assertThat(p).contains("spec.taskManager.resource.memroy is not in the schema"));
 
-    ObjectNode topic = (ObjectNode) documents(base.resolve("31-kafka-topics.yaml")).get(0);
+    ObjectNode topic = (ObjectNode) K8sManifests.documents(base.resolve("31-kafka-topics.yaml")).get(0);
     assertThat(problems("copy", topic)).isEmpty();
     ObjectNode noPartitions = topic.deepCopy();
     ((ObjectNode) noPartitions.path("spec")).put("partitions", 0);
@@ -440,7 +414,7 @@ class KubernetesCustomResourceSchemaTest {
         "AerospikeCluster");
     assertThat(problems("copy", unknownKind)).anySatisfy(p -> assertThat(p).contains("unknown kind"));
 
-    ObjectNode pool = (ObjectNode) documents(base.resolve("30-kafka.yaml")).get(0);
+    ObjectNode pool = (ObjectNode) K8sManifests.documents(base.resolve("30-kafka.yaml")).get(0);
     ObjectNode badVolume = pool.deepCopy();
     ((ObjectNode) badVolume.path("spec").path("storage").path("volumes").path(0)).put("kraftMetadata", "all");
     assertThat(problems("copy", badVolume)).anySatisfy(p -> assertThat(p).contains("kraftMetadata"));
