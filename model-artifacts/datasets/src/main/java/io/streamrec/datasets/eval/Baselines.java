@@ -35,15 +35,12 @@ public final class Baselines {
     return out;
   }
 
-  /** The most bought items over the training events, the same for everyone. */
-  public static Recommender popularity(List<InteractionLog.Event> train) {
-    Map<String, Integer> counts = new HashMap<>();
-    train.forEach(e -> counts.merge(e.itemId(), 1, Integer::sum));
-    List<String> ranked = byCount(counts);
+  /** One ranked list for everyone: its first {@code k} items that are not excluded. */
+  static Recommender fixed(String name, List<String> ranked) {
     return new Recommender() {
       @Override
       public String name() {
-        return "popularity";
+        return name;
       }
 
       @Override
@@ -51,6 +48,14 @@ public final class Baselines {
         return topExcluding(ranked, k, exclude);
       }
     };
+  }
+
+  /** The most bought items over the training events, the same for everyone. */
+  public static Recommender popularity(List<InteractionLog.Event> train) {
+    Map<String, Integer> counts = new HashMap<>();
+    train.forEach(e -> counts.merge(e.itemId(), 1, Integer::sum));
+    List<String> ranked = byCount(counts);
+    return fixed("popularity", ranked);
   }
 
   /**
@@ -79,18 +84,7 @@ public final class Baselines {
       }
     }
     byCount(all).stream().filter(i -> !inWindow.contains(i)).forEach(ranked::add);
-    String name = "popularity-" + days + "d";
-    return new Recommender() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public List<String> recommend(String userId, int k, Set<String> exclude) {
-        return topExcluding(ranked, k, exclude);
-      }
-    };
+    return fixed("popularity-" + days + "d", ranked);
   }
 
   /** The most bought items in the user's region, topped up from global popularity. */

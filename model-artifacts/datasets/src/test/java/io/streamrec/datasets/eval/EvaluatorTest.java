@@ -10,21 +10,6 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
 
-  /** Recommends a fixed list to everyone, minus the excluded items. */
-  private static Recommender fixed(String name, List<String> items) {
-    return new Recommender() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public List<String> recommend(String userId, int k, Set<String> exclude) {
-        return items.stream().filter(i -> !exclude.contains(i)).limit(k).toList();
-      }
-    };
-  }
-
   @Test
   void metricsFollowTheirDefinitions() {
     // u1 bought a before; in the test window a (not new) and b, c (new). u2 bought d (new).
@@ -32,7 +17,7 @@ class EvaluatorTest {
         Map.of("u1", Set.of("a", "b", "c"), "u2", Set.of("d")), 10);
     assertThat(e.users()).isEqualTo(2);
 
-    Evaluator.Result r = e.evaluate(fixed("m", List.of("x", "b", "a", "y")), 3);
+    Evaluator.Result r = e.evaluate(Baselines.fixed("m", List.of("x", "b", "a", "y")), 3);
     // u1 gets [x, b, y] (a is excluded): one of its two new items, at rank 2. u2 gets [x, b, a]: nothing.
     assertThat(r.recall()).isCloseTo((0.5 + 0) / 2, within(1e-12));
     double idcgU1 = 1 + 1 / (Math.log(3) / Math.log(2));

@@ -62,17 +62,7 @@ class PopularityWindowAndRepeatTest {
     assertThat(repeat.excluded("a")).isEmpty();
 
     // a model that always says [x, z]: discovery never lets it show x
-    Recommender xz = new Recommender() {
-      @Override
-      public String name() {
-        return "xz";
-      }
-
-      @Override
-      public List<String> recommend(String userId, int k, Set<String> exclude) {
-        return List.of("x", "z").stream().filter(i -> !exclude.contains(i)).limit(k).toList();
-      }
-    };
+    Recommender xz = Baselines.fixed("xz", List.of("x", "z"));
     Evaluator.Result r = repeat.evaluate(xz, 1);
     assertThat(r.users()).isEqualTo(3);
     // k = 1: a gets x (1 of 2), b gets x (1 of 1), c gets x (0 of 1)
