@@ -518,6 +518,11 @@ public final class ServingBenchmark implements Callable<Integer> {
         break;
       }
     }
+    if (shares.isEmpty()) {
+      out.printf(Locale.ROOT, "warm-up not extended: --warmup-max-seconds %d leaves no %d s step after "
+          + "--warmup-seconds %d%n", warmupMaxSeconds, JIT_STEP_SECONDS, warmupSeconds);
+      return;
+    }
     out.printf(Locale.ROOT, "warm-up extended to %d s until the JIT settled: JIT compiler threads per %d s step %s %% "
             + "of the machine (%s %.1f %%)%n", spent, JIT_STEP_SECONDS, String.join(", ", shares),
         last < warmupUntilJitBelow ? "settled below" : "cap reached, still above", warmupUntilJitBelow);
