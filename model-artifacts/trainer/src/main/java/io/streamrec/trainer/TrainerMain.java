@@ -82,9 +82,7 @@ public final class TrainerMain {
       InteractionLog log = data.load();
       TrainingRun.Settings settings = TrainingRun.Settings.defaults(version);
       TwoTowerConfig towers = settings.towers().withEpochs(epochs).withMaxSeconds(maxSeconds).withSeed(seed);
-      settings = new TrainingRun.Settings(version, towers, settings.ranker(), settings.firstStage(),
-          settings.candidatesPerUser(),
-          settings.validationDays(), settings.testDays());
+      settings = settings.withTowers(towers);
       long start = System.nanoTime();
       new TrainingRun(log, settings, System.out).run(data.registry());
       System.out.printf("trained and exported in %.0f s%n", (System.nanoTime() - start) / 1e9);

@@ -35,12 +35,29 @@ import java.util.function.Function;
  */
 public final class TrainingRun {
 
-  /** What to run. */
+  /**
+   * What to run. A ranking stage with a size search ({@code rankerSize}, {@code firstStageSize}) gets its trees and
+   * depth chosen on the validation users (the rest of its config as given); without one (null) it is trained at its
+   * config's size.
+   */
   public record Settings(String version, TwoTowerConfig towers, RankerTrainer.Config ranker,
-      RankerTrainer.Config firstStage, int candidatesPerUser, int validationDays, int testDays) {
+      RankerTrainer.Config firstStage, int candidatesPerUser, int validationDays, int testDays,
+      RankerTrainer.SizeSearch rankerSize, RankerTrainer.SizeSearch firstStageSize) {
+    /** Both ranking stages at the sizes given. */
+    public Settings(String version, TwoTowerConfig towers, RankerTrainer.Config ranker,
+        RankerTrainer.Config firstStage, int candidatesPerUser, int validationDays, int testDays) {
+      this(version, towers, ranker, firstStage, candidatesPerUser, validationDays, testDays, null, null);
+    }
+
     public static Settings defaults(String version) {
       return new Settings(version, TwoTowerConfig.defaults(), RankerTrainer.Config.defaults(),
-          RankerTrainer.Config.firstStage(), 100, 14, 14);
+          RankerTrainer.Config.firstStage(), 100, 14, 14, RankerTrainer.SizeSearch.ranker(),
+          RankerTrainer.SizeSearch.firstStage());
+    }
+
+    public Settings withTowers(TwoTowerConfig t) {
+      return new Settings(version, t, ranker, firstStage, candidatesPerUser, validationDays, testDays, rankerSize,
+          firstStageSize);
     }
   }
 
@@ -78,12 +95,9 @@ public final class TrainingRun {
         events -> TwoTowerSource.fromWeights(towersA.weights(), log.catalog().values(),
             TwoTowerData.Histories.of(events), log.userRegions());
     RankerPipeline.Data rankingData = RankerPipeline.data(log, split, retrievalA, settings.candidatesPerUser());
-    RankerTrainer.Result ranker = RankerTrainer.train(rankingData.fit(), rankingData.validation(), settings.ranker());
-    out.printf("ranker: train AUC %.4f, held-out AUC %.4f%n", ranker.trainAuc(), ranker.validationAuc());
+    RankerTrainer.Result ranker = rankingStage("ranker", rankingData, settings.ranker(), settings.rankerSize());
     RankerTrainer.Result firstStage =
-        RankerTrainer.train(rankingData.fit(), rankingData.validation(), settings.firstStage());
-    out.printf("first stage: train AUC %.4f, held-out AUC %.4f%n", firstStage.trainAuc(),
-        firstStage.validationAuc());
+        rankingStage("first stage", rankingData, settings.firstStage(), settings.firstStageSize());
 
     List<TwoTowerExample> allExamples = TwoTowerData.examples(log, List.of(), trainAndValidation);
     TwoTowerTrainer.Result towersB = trainer.train(allExamples, List.of(), settings.towers());
@@ -92,6 +106,25 @@ public final class TrainingRun {
 
     export(registry, towersA, towersB.weights(), ranker, firstStage, split);
     return new Outcome(towersA, ranker, firstStage, towersB, split);
+  }
+
+  private RankerTrainer.Result rankingStage(String name, RankerPipeline.Data data, RankerTrainer.Config config,
+      RankerTrainer.SizeSearch size) throws Exception {
+    RankerTrainer.Result r;
+    if (size == null) {
+      r = RankerTrainer.train(data.fit(), data.validation(), config);
+    } else {
+      out.printf("%s: choosing the size on the held-out validation users (depths %s, up to %d trees)%n", name,
+          size.depths(), size.maxTrees());
+      r = RankerTrainer.trainSized(data.fit(), data.validation(), config, size);
+      for (RankerTrainer.Trial t : r.trials()) {
+        out.printf(java.util.Locale.ROOT, "  depth %d: best held-out AUC %.4f at %d trees%n", t.depth(),
+            t.validationAuc(), t.trees());
+      }
+    }
+    out.printf(java.util.Locale.ROOT, "%s: %d trees of depth %d, train AUC %.4f, held-out AUC %.4f%n", name,
+        r.config().trees(), r.config().maxDepth(), r.trainAuc(), r.validationAuc());
+    return r;
   }
 
   private void export(ModelRegistry registry, TwoTowerTrainer.Result towersA, TwoTowerWeights towers,
@@ -112,16 +145,17 @@ public final class TrainingRun {
         dim, data, towerMetrics, card("Two-tower user tower", "the user's recent items (masked mean of the shared"
             + " id embeddings), region and age bucket → L2-normalised " + dim + "-d vector; score = dot product"
             + " with item vectors", data, towerMetrics, settings.towers().toString()));
-    writeRanker(writer, ModelRegistry.FIRST_STAGE, firstStage, settings.firstStage(), data, "First ranking stage",
+    writeRanker(writer, ModelRegistry.FIRST_STAGE, firstStage, data, "First ranking stage",
         "XGBoost binary:logistic, small (run over every merged candidate; the ranker then scores the best few),"
             + " over the features in the manifest (NaN = missing); the output is the raw margin, higher is better");
-    writeRanker(writer, ModelRegistry.RANKER, ranker, settings.ranker(), data, "Ranker",
+    writeRanker(writer, ModelRegistry.RANKER, ranker, data, "Ranker",
         "XGBoost binary:logistic over the features in the manifest (NaN = missing); the output is the raw margin"
             + " (log-odds), higher is better");
   }
 
-  private void writeRanker(ArtifactWriter writer, String model, RankerTrainer.Result result,
-      RankerTrainer.Config config, String data, String title, String what) throws Exception {
+  private void writeRanker(ArtifactWriter writer, String model, RankerTrainer.Result result, String data,
+      String title, String what) throws Exception {
+    RankerTrainer.Config config = result.config();
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("train_auc", result.trainAuc());
     metrics.put("held_out_auc", result.validationAuc());
@@ -129,7 +163,12 @@ public final class TrainingRun {
         XgboostOnnx.convert(result.modelJson(), RankerFeatures.SIZE, ArtifactWriter.RANKER_INPUT,
             ArtifactWriter.RANKER_OUTPUT),
         ArtifactWriter.rankerInputs(), ArtifactWriter.rankerOutputs(), RankerFeatures.NAMES, null, data,
-        metrics, card(title, what, data, metrics, config.toString()));
+        metrics, card(title, what, data, metrics, result.trials().isEmpty() ? config.toString()
+            : config + "`; trees and depth chosen on the held-out validation users (best AUC, or the cheapest"
+                + " within the search's tolerance of it) from: `" + result.trials().stream()
+                    .map(t -> String.format(java.util.Locale.ROOT, "depth %d, %d trees, AUC %.4f", t.depth(),
+                        t.trees(), t.validationAuc()))
+                    .collect(java.util.stream.Collectors.joining("; "))));
   }
 
   private static String card(String title, String what, String data, Map<String, Double> metrics, String config) {

@@ -2,7 +2,11 @@ package io.streamrec.trainer.ranker;
 
 import io.streamrec.core.model.RankerFeatures;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -39,14 +43,112 @@ public final class RankerTrainer {
     }
   }
 
-  /** A trained ranker. */
-  public record Result(Booster booster, String modelJson, double trainAuc, double validationAuc) {}
+  /**
+   * Model sizes to try, chosen on the validation rows only: each depth in {@code depths} is grown to at most
+   * {@code maxTrees} trees (stopping once {@code patience} rounds in a row did not improve the validation AUC), and
+   * keeps the number of trees at its best validation AUC. Among the depths, the one with the best AUC wins, unless
+   * a cheaper one (fewer tree levels to walk per row: trees × depth) is within {@code tolerance} of it: then the
+   * cheapest of those. Serving walks every tree of the model for every candidate, so a model that is no better on
+   * validation should not cost more.
+   */
+  public record SizeSearch(List<Integer> depths, int maxTrees, int patience, double tolerance) {
+    public SizeSearch {
+      depths = List.copyOf(depths);
+      if (depths.isEmpty() || depths.stream().anyMatch(d -> d < 1) || maxTrees < 1 || patience < 1
+          || !(tolerance >= 0)) {
+        throw new IllegalArgumentException("bad size search: depths " + depths + ", maxTrees " + maxTrees
+            + ", patience " + patience + ", tolerance " + tolerance);
+      }
+    }
+
+    /** The heavy ranker: depths 3 to 6, up to 300 trees (DESIGN §6's budget), AUC ties within 0.002. */
+    public static SizeSearch ranker() {
+      return new SizeSearch(List.of(3, 4, 5, 6), 300, 40, 0.002);
+    }
+
+    /** The first stage, which scores every merged candidate: depths 2 and 3, up to 40 trees. */
+    public static SizeSearch firstStage() {
+      return new SizeSearch(List.of(2, 3), 40, 10, 0.002);
+    }
+  }
+
+  /** One size tried: its depth, the trees at its best validation AUC, and that AUC. */
+  public record Trial(int depth, int trees, double validationAuc) {
+    long cost() {
+      return (long) trees * depth;
+    }
+  }
+
+  /**
+   * A trained ranker, the settings it was trained with, and the sizes tried to choose them (empty when the size was
+   * given).
+   */
+  public record Result(Booster booster, String modelJson, double trainAuc, double validationAuc, Config config,
+      List<Trial> trials) {
+    public Result {
+      trials = List.copyOf(trials);
+    }
+  }
 
   private RankerTrainer() {}
 
+  /** Trains with {@code config}'s size as given. */
   public static Result train(RankerData train, RankerData validation, Config config) throws XGBoostError {
     DMatrix dtrain = matrix(train);
     DMatrix dval = matrix(validation);
+    Map<String, Object> params = params(config);
+    Map<String, DMatrix> watches = new HashMap<>();
+    watches.put("train", dtrain);
+    watches.put("validation", dval);
+    Booster booster = XGBoost.train(dtrain, params, config.trees(), watches, null, null);
+    String json = new String(booster.toByteArray("json"), StandardCharsets.UTF_8);
+    return new Result(booster, json, auc(booster, train), auc(booster, validation), config, List.of());
+  }
+
+  /**
+   * Chooses the size on the validation rows ({@link SizeSearch}), then trains that size with {@code config}'s other
+   * settings. The validation rows choose; they are never fitted on.
+   */
+  public static Result trainSized(RankerData train, RankerData validation, Config config, SizeSearch search)
+      throws XGBoostError {
+    if (validation.rows() == 0) {
+      throw new IllegalArgumentException("choosing a ranker's size needs validation rows");
+    }
+    DMatrix dtrain = matrix(train);
+    DMatrix dval = matrix(validation);
+    List<Trial> trials = new ArrayList<>();
+    for (int depth : search.depths()) {
+      Config c = config.with(search.maxTrees(), depth, config.minChildWeight());
+      Map<String, DMatrix> watches = new LinkedHashMap<>();
+      watches.put("validation", dval); // the last watch decides early stopping
+      float[][] perRound = new float[1][search.maxTrees()];
+      XGBoost.train(dtrain, params(c), search.maxTrees(), watches, perRound, null, null, search.patience());
+      trials.add(best(depth, perRound[0]));
+    }
+    Trial chosen = choose(trials, search.tolerance());
+    Result r = train(train, validation, config.with(chosen.trees(), chosen.depth(), config.minChildWeight()));
+    return new Result(r.booster(), r.modelJson(), r.trainAuc(), r.validationAuc(), r.config(), trials);
+  }
+
+  /** The round with the best validation AUC (rounds never run are zero, below any AUC). */
+  static Trial best(int depth, float[] aucByRound) {
+    int best = 0;
+    for (int r = 1; r < aucByRound.length; r++) {
+      if (aucByRound[r] > aucByRound[best]) {
+        best = r;
+      }
+    }
+    return new Trial(depth, best + 1, aucByRound[best]);
+  }
+
+  /** The best AUC's trial, or the cheapest within {@code tolerance} of it. */
+  static Trial choose(List<Trial> trials, double tolerance) {
+    double top = trials.stream().mapToDouble(Trial::validationAuc).max().orElseThrow();
+    return trials.stream().filter(t -> t.validationAuc() >= top - tolerance)
+        .min(Comparator.comparingLong(Trial::cost).thenComparing(t -> -t.validationAuc())).orElseThrow();
+  }
+
+  private static Map<String, Object> params(Config config) {
     Map<String, Object> params = new HashMap<>();
     params.put("objective", "binary:logistic");
     params.put("eval_metric", "auc");
@@ -59,12 +161,7 @@ public final class RankerTrainer {
     params.put("nthread", config.threads());
     params.put("tree_method", "hist");
     params.put("verbosity", 0);
-    Map<String, DMatrix> watches = new HashMap<>();
-    watches.put("train", dtrain);
-    watches.put("validation", dval);
-    Booster booster = XGBoost.train(dtrain, params, config.trees(), watches, null, null);
-    String json = new String(booster.toByteArray("json"), StandardCharsets.UTF_8);
-    return new Result(booster, json, auc(booster, train), auc(booster, validation));
+    return params;
   }
 
   public static DMatrix matrix(RankerData data) throws XGBoostError {
