@@ -103,6 +103,12 @@ public final class RecommendationPipeline {
           FinalStage.Settings.defaults(), 20, Duration.ofSeconds(15));
     }
 
+    /** The same settings with another number of nearest neighbours asked from the index. */
+    public Settings withAnnK(int k) {
+      return new Settings(k, itemToItemSeeds, itemToItemK, trendingK, freshK, maxCandidates, rankTopN, rankerTopN,
+          weights, finalStage, loggedNegatives, neighbourTtl);
+    }
+
     /** The same settings with another number of candidates for the heavy ranker. */
     public Settings withRankerTopN(int n) {
       return new Settings(annK, itemToItemSeeds, itemToItemK, trendingK, freshK, maxCandidates, rankTopN, n,

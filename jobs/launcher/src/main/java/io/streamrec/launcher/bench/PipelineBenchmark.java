@@ -92,6 +92,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic data (${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--ann-k", description = "Nearest neighbours the pipeline asks the index for (default: the "
+      + "serving default).")
+  Integer annK;
+
   private final PrintStream out = System.out;
   private final BenchReport.Steps steps = new BenchReport.Steps(out);
   private static final int SESSION_ITEMS = 10;
@@ -125,8 +129,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
       steps.done(String.format(Locale.ROOT, "generation 1 (model %s) with %,d items", version,
           index.stats().liveItems()));
 
-      RecommendationPipeline pipeline = new RecommendationPipeline(store, index, models,
-          RecommendationPipeline.Settings.defaults(), Runnable::run);
+      RecommendationPipeline.Settings settings = RecommendationPipeline.Settings.defaults();
+      if (annK != null) {
+        settings = settings.withAnnK(annK);
+      }
+      out.printf("settings: ANN k %d, first stage over the best %d, ranker over its best %d%n", settings.annK(),
+          settings.rankTopN(), settings.rankerTopN());
+      RecommendationPipeline pipeline = new RecommendationPipeline(store, index, models, settings, Runnable::run);
       List<User> known = gen.users();
       Random random = new Random(seed + 1);
       steps.step("Warming up for " + warmupSeconds + " s (discarded)");

@@ -60,6 +60,8 @@ final class RequestLedger {
   private final Map<String, Histogram> stages = new LinkedHashMap<>();
   private final Map<String, Long> reasons = new LinkedHashMap<>();
   private final Map<String, Long> candidateSums = new LinkedHashMap<>();
+  /** Per source, the sampled records in which it proposed at least one candidate. */
+  private final Map<String, Long> candidatePresent = new LinkedHashMap<>();
   private long sent;
   private long answered;
   private long degraded;
@@ -200,7 +202,10 @@ final class RequestLedger {
       }
     }
     if (candidates != null) {
-      candidates.forEach((source, n) -> candidateSums.merge(source, (long) (n == null ? 0 : n), Long::sum));
+      candidates.forEach((source, n) -> {
+        candidateSums.merge(source, (long) (n == null ? 0 : n), Long::sum);
+        candidatePresent.merge(source, n != null && n > 0 ? 1L : 0L, Long::sum);
+      });
     }
   }
 
@@ -225,6 +230,9 @@ final class RequestLedger {
     stages.forEach((s, h) -> stageStats.put(s, Stat.of(h)));
     Map<String, Double> candidateMeans = new LinkedHashMap<>();
     candidateSums.forEach((s, n) -> candidateMeans.put(s, logSamples == 0 ? Double.NaN : n / (double) logSamples));
+    Map<String, Double> candidateAbsent = new LinkedHashMap<>();
+    candidateSums.keySet().forEach(s -> candidateAbsent.put(s,
+        share(logSamples - candidatePresent.getOrDefault(s, 0L), logSamples)));
     double answerSpan = lastReceived == 0 ? Double.NaN : (lastReceived - startNanos) / 1e9;
     result = new Step(label, rate, sent, answered, unansweredIntendedNanos.size(), degraded, fallbacks, timedOut,
         errors, empty,
@@ -232,7 +240,7 @@ final class RequestLedger {
         sortedByCount(reasons), logSamples, mean(rankedSum, logSamples), share(rankedAtGoal, logSamples),
         knownLogSamples, mean(knownRankedSum, knownLogSamples), share(knownRankedAtGoal, knownLogSamples),
         rankedSamples, mean(rankedSamplesSum, rankedSamples), share(rankedSamplesAtGoal, rankedSamples),
-        candidateMeans);
+        candidateMeans, candidateAbsent);
     return result;
   }
 
@@ -261,6 +269,9 @@ final class RequestLedger {
    * @param stages the stages of the pipeline's own answers (fallback answers are not in them)
    * @param rankedMean mean {@code ranked} over the sampled prediction-log records (all users)
    * @param rankedAtGoalShare share of the sampled records with {@code ranked} ≥ {@value #RANKED_GOAL}
+   * @param candidatesMean per retrieval source, its candidates per sampled record (records without it count 0)
+   * @param candidatesAbsentShare per retrieval source, the share of sampled records it proposed nothing in (a
+   *     source can be skipped: no ANN without recent items or a user tower; no item-to-item without recent items)
    * @param rankerRan sampled records where the ranker ran at all ({@code ranked} &gt; 0; not when degraded before
    *     ranking); {@code rankerRanMean} and {@code rankerRanAtGoalShare} are over those
    */
@@ -269,7 +280,7 @@ final class RequestLedger {
       Stat outside, Map<String, Stat> stages, Map<String, Long> degradedReasons, long logSamples,
       double rankedMean, double rankedAtGoalShare, long knownLogSamples, double knownRankedMean,
       double knownRankedAtGoalShare, long rankerRan, double rankerRanMean, double rankerRanAtGoalShare,
-      Map<String, Double> candidatesMean) {
+      Map<String, Double> candidatesMean, Map<String, Double> candidatesAbsentShare) {
 
     /** Responses per second: answered / (first intended send → last response). */
     double achievedRps() {

@@ -697,6 +697,10 @@ public final class ServingBenchmark implements Callable<Integer> {
             .collect(Collectors.joining(", ")), bench.rankedMean(), 100 * bench.rankedAtGoalShare(),
         RequestLedger.RANKED_GOAL, bench.knownLogSamples(), bench.knownRankedMean(),
         100 * bench.knownRankedAtGoalShare(), RequestLedger.RANKED_GOAL);
+    String absent = bench.candidatesAbsentShare().entrySet().stream().filter(e -> e.getValue() > 0)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f %%", e.getKey(), 100 * e.getValue()))
+        .collect(Collectors.joining(", "));
+    out.printf("  sampled records in which a source proposed nothing: %s%n", absent.isEmpty() ? "none" : absent);
     out.printf(Locale.ROOT, "  where the ranker ran (%,d of the sampled records; not when degraded before ranking): "
             + "ranked mean %.1f, %.1f %% with ≥ %d%n", bench.rankerRan(), bench.rankerRanMean(),
         100 * bench.rankerRanAtGoalShare(), RequestLedger.RANKED_GOAL);
