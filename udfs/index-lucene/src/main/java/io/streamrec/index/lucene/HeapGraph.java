@@ -12,6 +12,7 @@ import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
@@ -28,6 +29,12 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  */
 final class HeapGraph {
   private static final int[] NONE = new int[0];
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeapGraph.class);
+  /** Candidates explored when looking for the node to link a group to. */
+  private static final int CONNECT_EF = 16;
+  /** Links {@link #connect} added to level 0 when the graph was copied. */
+  int linksAdded;
+
   private final int size;
   private final int entryNode;
   /** Neighbours of every node on level 0, by node. */
@@ -44,8 +51,12 @@ final class HeapGraph {
     this.upperNeighbours = upperNeighbours;
   }
 
-  /** The heap copy of {@code reader}'s graph for {@code field}, or null when it cannot be made (see above). */
-  static HeapGraph copyOf(LeafReader reader, String field, int maxDoc, int vectors) throws IOException {
+  /**
+   * The heap copy of {@code reader}'s graph for {@code field}, or null when it cannot be made (see above), with level
+   * 0 made strongly connected ({@link #connect}) over {@code columns}' vectors.
+   */
+  static HeapGraph copyOf(LeafReader reader, String field, LeafColumns columns, int vectors) throws IOException {
+    int maxDoc = columns.maxDoc;
     if (vectors != maxDoc || maxDoc == 0) {
       return null;
     }
@@ -82,7 +93,121 @@ final class HeapGraph {
       upperNodes[level - 1] = nodes;
       upperNeighbours[level - 1] = neighbours;
     }
-    return new HeapGraph(size, g.entryNode(), level0, upperNodes, upperNeighbours);
+    HeapGraph copy = new HeapGraph(size, g.entryNode(), level0, upperNodes, upperNeighbours);
+    long start = System.nanoTime();
+    copy.linksAdded = copy.connect(columns);
+    if (copy.linksAdded > 0) {
+      LOG.info("HNSW graph of a {}-document segment: level 0 was not strongly connected (duplicate or near-duplicate"
+          + " vectors do that to HNSW's neighbour selection); added {} links in {} ms so that every document can be"
+          + " found", size, copy.linksAdded, (System.nanoTime() - start) / 1_000_000);
+    }
+    return copy;
+  }
+
+  /**
+   * Makes level 0 strongly connected through the entry node, so that a search from wherever the upper levels lead can
+   * reach every document. HNSW's neighbour selection keeps a candidate only if it is closer to the node than to the
+   * neighbours already kept; among duplicate or near-duplicate vectors (a catalog of variants, an item tower that maps
+   * many items to one point) that leaves groups linked only among themselves, so a search returns fewer than k
+   * documents, or misses the best ones, however far it explores (apache/lucene#12627, #13611).
+   *
+   * <p>Forward: every node not reachable from the entry node gets a link from the nearest node that is; backward:
+   * every node that cannot reach the entry node gets a link to the nearest node that can. Each added link brings a
+   * whole group along, so the links added are about the number of such groups.
+   *
+   * @return the links added
+   */
+  private int connect(LeafColumns columns) throws IOException {
+    if (size == 0) {
+      return 0;
+    }
+    int added = 0;
+    int[] queue = new int[size];
+    FixedBitSet reached = new FixedBitSet(size);
+    reach(entryNode, level0, reached, queue);
+    for (int u = 0; u < size; u++) {
+      if (!reached.get(u)) {
+        int from = nearest(columns, u, reached);
+        level0[from] = append(level0[from], u);
+        added++;
+        reach(u, level0, reached, queue);
+      }
+    }
+    int[][] reverse = reverse(level0);
+    FixedBitSet reaches = new FixedBitSet(size);
+    reach(entryNode, reverse, reaches, queue);
+    for (int v = 0; v < size; v++) {
+      if (!reaches.get(v)) {
+        int to = nearest(columns, v, reaches);
+        level0[v] = append(level0[v], to);
+        added++;
+        reach(v, reverse, reaches, queue); // v reaches the entry now, and so does everything that reaches v
+      }
+    }
+    return added;
+  }
+
+  /** Marks, in {@code seen}, the nodes reachable from {@code start} along {@code edges} that it did not hold. */
+  private static void reach(int start, int[][] edges, FixedBitSet seen, int[] queue) {
+    if (seen.getAndSet(start)) {
+      return;
+    }
+    int head = 0;
+    int tail = 0;
+    queue[tail++] = start;
+    while (head < tail) {
+      for (int next : edges[queue[head++]]) {
+        if (!seen.getAndSet(next)) {
+          queue[tail++] = next;
+        }
+      }
+    }
+  }
+
+  private static int[][] reverse(int[][] edges) {
+    int[] degree = new int[edges.length];
+    for (int[] out : edges) {
+      for (int to : out) {
+        degree[to]++;
+      }
+    }
+    int[][] reverse = new int[edges.length][];
+    for (int node = 0; node < edges.length; node++) {
+      reverse[node] = new int[degree[node]];
+    }
+    int[] fill = new int[edges.length];
+    for (int node = 0; node < edges.length; node++) {
+      for (int to : edges[node]) {
+        reverse[to][fill[to]++] = node;
+      }
+    }
+    return reverse;
+  }
+
+  /** The node among {@code allowed} with the largest inner product with {@code node}: a graph search, else a scan. */
+  private int nearest(LeafColumns columns, int node, FixedBitSet allowed) throws IOException {
+    float[] q = Arrays.copyOfRange(columns.vectors, node * columns.dim, (node + 1) * columns.dim);
+    ScoreDoc[] found = search(columns, q, CONNECT_EF, allowed);
+    if (found.length > 0) {
+      return found[0].doc;
+    }
+    int best = -1;
+    float bestScore = Float.NEGATIVE_INFINITY;
+    for (int other = allowed.nextSetBit(0); other != DocIdSetIterator.NO_MORE_DOCS;
+        other = other + 1 < size ? allowed.nextSetBit(other + 1) : DocIdSetIterator.NO_MORE_DOCS) {
+      float score = columns.dot(other, q);
+      if (score > bestScore) {
+        bestScore = score;
+        best = other;
+      }
+    }
+    return best;
+  }
+
+  private static int[] append(int[] list, int node) {
+    int[] out = Arrays.copyOf(list, list.length + 1);
+    out[list.length] = node;
+    return out;
   }
 
   /** Reads neighbour lists out of the codec's graph through one growing scratch buffer. */

@@ -59,9 +59,6 @@ final class LeafColumns {
         withVectors++;
       }
     }
-    if (withGraph) {
-      c.graph = HeapGraph.copyOf(leaf, ItemDocuments.VECTOR, c.maxDoc, withVectors);
-    }
     SortedDocValues ids = DocValues.getSorted(leaf, ItemDocuments.ID);
     for (int doc = ids.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = ids.nextDoc()) {
       c.ids[doc] = ids.lookupOrd(ids.ordValue()).utf8ToString();
@@ -95,6 +92,9 @@ final class LeafColumns {
         r[i] = regOrds[(int) reg.nextOrd()];
       }
       c.regions[doc] = n == 1 && r[0] == everywhere ? null : r;
+    }
+    if (withGraph) {
+      c.graph = HeapGraph.copyOf(leaf, ItemDocuments.VECTOR, c, withVectors);
     }
     return c;
   }

@@ -185,4 +185,34 @@ class LuceneVectorIndexTest {
       assertThat(index.searchNow(q, 50, SearchFilter.none())).allMatch(h -> h.itemId().startsWith("g2-"));
     }
   }
+
+  @Test
+  void aGraphOfManyDuplicateVectorsStillAnswersEveryDocumentAskedFor() {
+    // 30 distinct vectors, each shared by 100 items: HNSW's neighbour selection leaves most of such a graph's nodes
+    // with one link (to a duplicate), so without the heap copy's connecting pass a search from the entry node
+    // reaches a fraction of the documents and answers fewer than k
+    List<Item> distinct = items(30, 5);
+    List<Item> items = new ArrayList<>();
+    for (int copy = 0; copy < 100; copy++) {
+      for (Item it : distinct) {
+        items.add(new Item("it" + items.size(), it.v(), it.a()));
+      }
+    }
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+        .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0))) {
+      index.create(new Generation(1, "v1", DIM));
+      index.publish(1);
+      load(index, items);
+      index.compactNow();
+      Random r = new Random(3);
+      for (int q = 0; q < 20; q++) {
+        float[] query = distinct.get(r.nextInt(distinct.size())).v();
+        List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
+        assertThat(hits).as("query %d", q).hasSize(200);
+        // the 100 copies of the query's own vector are the best (inner product 1)
+        assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
+            org.assertj.core.api.Assertions.within(1e-4f)));
+      }
+    }
+  }
 }
