@@ -295,7 +295,7 @@ final class GenerationIndex {
         LeafReader r = leaves.get(i).reader();
         cols[i] = columns(r);
         long driving = drivingDocs(r, cols[i], f);
-        if (planExact(r, driving)) {
+        if (planExact(r, driving) || cols[i].graph != null && cols[i].graph.degenerate) {
           exact(r, cols[i], i, q, f, driving, top);
         } else {
           graph(r, cols[i], i, q, k, efFactor, f, top);

@@ -34,6 +34,12 @@ final class HeapGraph {
   private static final int CONNECT_EF = 16;
   /** Links {@link #connect} added to level 0 when the graph was copied. */
   int linksAdded;
+  /**
+   * More than {@link #MAX_UNREACHED_SHARE} of level 0 was out of the entry node's reach: the graph is not worth
+   * searching (or repairing), and the segment is scanned exactly instead.
+   */
+  boolean degenerate;
+  private static final double MAX_UNREACHED_SHARE = 0.05;
 
   private final int size;
   private final int entryNode;
@@ -96,7 +102,11 @@ final class HeapGraph {
     HeapGraph copy = new HeapGraph(size, g.entryNode(), level0, upperNodes, upperNeighbours);
     long start = System.nanoTime();
     copy.linksAdded = copy.connect(columns);
-    if (copy.linksAdded > 0) {
+    if (copy.degenerate) {
+      LOG.warn("HNSW graph of a {}-document segment: more than {} % of level 0 cannot be reached from the entry node"
+          + " (many duplicate or near-duplicate vectors); the segment is searched by an exact scan instead", size,
+          (int) (100 * MAX_UNREACHED_SHARE));
+    } else if (copy.linksAdded > 0) {
       LOG.info("HNSW graph of a {}-document segment: level 0 was not strongly connected (duplicate or near-duplicate"
           + " vectors do that to HNSW's neighbour selection); added {} links in {} ms so that every document can be"
           + " found", size, copy.linksAdded, (System.nanoTime() - start) / 1_000_000);
@@ -125,6 +135,10 @@ final class HeapGraph {
     int[] queue = new int[size];
     FixedBitSet reached = new FixedBitSet(size);
     reach(entryNode, level0, reached, queue);
+    if (size - reached.cardinality() > MAX_UNREACHED_SHARE * size) {
+      degenerate = true; // linking it would take seconds and leave a chain, not a graph: scan the segment instead
+      return 0;
+    }
     for (int u = 0; u < size; u++) {
       if (!reached.get(u)) {
         int from = nearest(columns, u, reached);
