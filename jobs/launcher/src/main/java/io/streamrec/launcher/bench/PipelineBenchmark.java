@@ -40,6 +40,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.EnumMap;
+import io.streamrec.core.serving.RetrievalSource;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -167,6 +169,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
           median.cpu().getValueAtPercentile(50), median.cpu().getValueAtPercentile(99),
           median.wall().getValueAtPercentile(50), median.wall().getValueAtPercentile(99), median.allocKb(),
           median.served(), median.firstStaged(), median.degradedPct());
+      out.printf(Locale.ROOT, "median round: candidates per request by source: %s; ANN answered fewer than the "
+              + "%d asked in %.1f %% of requests%n", median.perSource().entrySet().stream()
+              .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().wireName(), e.getValue()))
+              .collect(java.util.stream.Collectors.joining(", ")), pipeline.settings().annK(), median.shortAnnPct());
       out.printf(Locale.ROOT, "one core at this cost: %,.0f requests/s; the goal (1,500/s on 2 cores with Kafka and "
           + "Flink beside it) allows ~500 µs%n", 1e6 / median.cpuPerRequest());
       out.println("stages of the median round, mean wall µs per request (timings_ms; wall ≈ CPU on one thread):");
@@ -185,7 +191,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
   /** One measured round. */
   private record Round(double cpuPerRequest, Histogram cpu, Histogram wall, double allocKb, double served,
-      double firstStaged, double degradedPct, Map<String, Double> stageUs) {}
+      double firstStaged, double degradedPct, Map<String, Double> stageUs, Map<RetrievalSource, Double> perSource,
+      double shortAnnPct) {}
 
   private Round measure(RecommendationPipeline pipeline, List<User> known, Map<String, Deque<String>> sessions,
       Random random, String idPrefix) {
@@ -198,6 +205,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     long firstStaged = 0;
     long degraded = 0;
     long served = 0;
+    Map<RetrievalSource, long[]> sourceSums = new EnumMap<>(RetrievalSource.class);
+    long shortAnn = 0;
     long cpuStart = threads.getCurrentThreadCpuTime();
     for (int i = 0; i < requests; i++) {
       User u = known.get(random.nextInt(known.size()));
@@ -216,13 +225,24 @@ public final class PipelineBenchmark implements Callable<Integer> {
       }
       served += r.items().size();
       firstStaged += o.log() == null ? 0 : o.log().firstStageScored();
+      o.candidates().forEach((src, n) -> sourceSums.computeIfAbsent(src, x -> new long[1])[0] += n);
+      if (o.candidates().getOrDefault(RetrievalSource.ANN, 0) < pipeline.settings().annK()) {
+        shortAnn++;
+      }
       r.timingsMs().forEach((stage, ms) -> stageSums.computeIfAbsent(stage, s -> new double[1])[0] += ms);
     }
     double cpuTotalUs = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3;
     Map<String, Double> stageUs = new LinkedHashMap<>();
     stageSums.forEach((stage, sum) -> stageUs.put(stage, sum[0] * 1e3 / requests));
     return new Round(cpuTotalUs / requests, cpu, wall, allocated / 1024.0 / requests, served / (double) requests,
-        firstStaged / (double) requests, 100.0 * degraded / requests, stageUs);
+        firstStaged / (double) requests, 100.0 * degraded / requests, stageUs, perSource(sourceSums, requests),
+        100.0 * shortAnn / requests);
+  }
+
+  private static Map<RetrievalSource, Double> perSource(Map<RetrievalSource, long[]> sums, int requests) {
+    Map<RetrievalSource, Double> out = new EnumMap<>(RetrievalSource.class);
+    sums.forEach((s, n) -> out.put(s, n[0] / (double) requests));
+    return out;
   }
 
   private static RecommendationPipeline.Outcome run(RecommendationPipeline pipeline, User u,
