@@ -99,7 +99,7 @@ public final class RecommendationPipeline {
     }
 
     public static Settings defaults() {
-      return new Settings(200, 3, 50, 100, 50, 400, 300, 50, CandidateMerger.Weights.defaults(),
+      return new Settings(100, 3, 50, 100, 50, 400, 300, 50, CandidateMerger.Weights.defaults(),
           FinalStage.Settings.defaults(), 20, Duration.ofSeconds(15));
     }
 
@@ -156,6 +156,10 @@ public final class RecommendationPipeline {
     this.finalStage = new FinalStage(settings.finalStage());
     this.executor = executor;
     this.neighbours = new NeighbourCache(settings.neighbourTtl(), 200_000, System::nanoTime);
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /**
