@@ -497,10 +497,8 @@ public final class ServingBenchmark implements Callable<Integer> {
     if (warmupUntilJitBelow >= 100) {
       return;
     }
-    int spent = warmupSeconds;
-    List<String> shares = new ArrayList<>();
-    double last = Double.NaN;
-    while (spent + JIT_STEP_SECONDS <= warmupMaxSeconds) {
+    JitSettling settling = new JitSettling(warmupSeconds, warmupMaxSeconds, JIT_STEP_SECONDS, warmupUntilJitBelow);
+    while (settling.another()) {
       JvmInternalCpu.Snapshot before = JvmInternalCpu.snapshot();
       long t0 = System.nanoTime();
       runStep(lane, -1, warmupRate, JIT_STEP_SECONDS, "warm-up (JIT)", warmupDeadlineMs, matcher, producer, feed,
@@ -511,21 +509,9 @@ public final class ServingBenchmark implements Callable<Integer> {
         out.println("warm-up: /proc/self/task is not readable here, so the JIT's share is unknown; not extended");
         return;
       }
-      spent += JIT_STEP_SECONDS;
-      last = 100 * jitSeconds / (wallSeconds * cores());
-      shares.add(String.format(Locale.ROOT, "%.1f", last));
-      if (last < warmupUntilJitBelow) {
-        break;
-      }
+      settling.record(jitSeconds, wallSeconds, cores());
     }
-    if (shares.isEmpty()) {
-      out.printf(Locale.ROOT, "warm-up not extended: --warmup-max-seconds %d leaves no %d s step after "
-          + "--warmup-seconds %d%n", warmupMaxSeconds, JIT_STEP_SECONDS, warmupSeconds);
-      return;
-    }
-    out.printf(Locale.ROOT, "warm-up extended to %d s until the JIT settled: JIT compiler threads per %d s step %s %% "
-            + "of the machine (%s %.1f %%)%n", spent, JIT_STEP_SECONDS, String.join(", ", shares),
-        last < warmupUntilJitBelow ? "settled below" : "cap reached, still above", warmupUntilJitBelow);
+    out.println(settling.summary());
   }
 
   private StepRun runStep(Lane lane, int stepIndex, int rate, int stepSeconds, String label, int deadlineMs,
