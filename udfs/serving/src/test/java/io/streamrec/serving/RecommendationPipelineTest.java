@@ -232,11 +232,15 @@ class RecommendationPipelineTest {
   }
 
   @Test
-  void aNewUserGetsAnAnswerFromTrending() {
+  void aNewUserGetsAnAnswerFromTheRegionsBoards() {
     RecResponse r = pipeline(store).run(request("stranger", 5), RecommendationPipeline.Session.empty(),
         Deadline.startingNow(10_000)).response();
     assertThat(r.degraded()).as(r.reason()).isFalse();
-    assertThat(r.items()).isNotEmpty().allSatisfy(i -> assertThat(i.sources()).contains("trending"));
+    // Nothing personal to retrieve from: the region's boards (trending, newest items) only; which of them the
+    // ranker puts first depends on the model (v3 scores all of these alike for a stranger).
+    assertThat(r.items()).isNotEmpty().allSatisfy(i -> assertThat(i.sources()).isNotEmpty()
+        .isSubsetOf("trending", "fresh"));
+    assertThat(r.items()).anyMatch(i -> i.sources().contains("trending"));
     // Unknown age: only unrestricted items.
     assertThat(ids(r)).allSatisfy(id -> assertThat(byId(id).minAge).isZero());
   }
