@@ -34,6 +34,8 @@ final class NeighbourCache {
   private final long ttlNanos;
   private final int maxEntries;
   private final LongSupplier nanoClock;
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
 
   NeighbourCache(Duration ttl, int maxEntries, LongSupplier nanoClock) {
     this.ttlNanos = ttl.toNanos();
@@ -56,8 +58,10 @@ final class NeighbourCache {
     long now = nanoClock.getAsLong();
     Entry e = entries.get(key);
     if (e != null && now - e.expiresAtNanos() < 0 && !e.hits().isCompletedExceptionally()) {
+      hits.increment();
       return e.hits();
     }
+    misses.increment();
     CompletableFuture<List<Hit>> hits = index.similar(seed, k, attributesOnly);
     if (entries.size() >= maxEntries) {
       entries.clear();
@@ -69,6 +73,11 @@ final class NeighbourCache {
       }
     });
     return hits;
+  }
+
+  /** Lookups answered from the cache and lookups that searched the index, since the cache was made. */
+  long[] lookups() {
+    return new long[] {hits.sum(), misses.sum()};
   }
 
   int size() {

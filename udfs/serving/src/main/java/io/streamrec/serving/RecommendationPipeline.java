@@ -162,6 +162,11 @@ public final class RecommendationPipeline {
     return settings;
   }
 
+  /** Item-to-item neighbour lookups so far: {answered from the shared cache, searched in the index}. */
+  public long[] neighbourLookups() {
+    return neighbours.lookups();
+  }
+
   /**
    * Runs the pipeline on the executor. The future completes with an answer (degraded if need be), or fails with
    * {@link QueuedPastDeadline} when the request waited in the pool's queue until its deadline: then no work is

@@ -66,4 +66,24 @@ class NeighbourCacheTest {
       assertThat(cache.size()).isEqualTo(2);
     }
   }
+
+  @Test
+  void countsLookupsAnsweredFromTheCacheAndThoseThatSearched() {
+    try (LuceneVectorIndex index = LuceneVectorIndex.create(
+        LuceneIndexSettings.defaults().withRefreshInterval(Duration.ofMillis(5)))) {
+      Generation g = new Generation(1, "v", 2);
+      index.create(g);
+      index.publish(1);
+      for (int i = 0; i < 5; i++) {
+        index.writeNow(new IndexWrite.Upsert(1, "i" + i, vector(i * 0.1),
+            new ItemAttributes(true, List.of(), 0, "c", 1.0), 1));
+      }
+      NeighbourCache cache = new NeighbourCache(Duration.ofSeconds(10), 100, new AtomicLong()::get);
+      SearchFilter uk = SearchFilter.forViewer("United Kingdom", 30);
+      cache.similar(index, g, "i0", 2, uk).join();
+      cache.similar(index, g, "i0", 2, uk).join();
+      cache.similar(index, g, "i1", 2, uk).join();
+      assertThat(cache.lookups()).containsExactly(1L, 2L);
+    }
+  }
 }

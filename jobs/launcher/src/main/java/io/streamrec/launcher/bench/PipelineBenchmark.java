@@ -173,6 +173,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
               + "%d asked in %.1f %% of requests%n", median.perSource().entrySet().stream()
               .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey().wireName(), e.getValue()))
               .collect(java.util.stream.Collectors.joining(", ")), pipeline.settings().annK(), median.shortAnnPct());
+      long[] lookups = pipeline.neighbourLookups();
+      out.printf(Locale.ROOT, "item-to-item neighbour lookups over the whole run: %,d from the shared cache, %,d "
+          + "searched in the index (%.1f %% hits)%n", lookups[0], lookups[1],
+          100.0 * lookups[0] / Math.max(1, lookups[0] + lookups[1]));
       out.printf(Locale.ROOT, "one core at this cost: %,.0f requests/s; the goal (1,500/s on 2 cores with Kafka and "
           + "Flink beside it) allows ~500 µs%n", 1e6 / median.cpuPerRequest());
       out.println("stages of the median round, mean wall µs per request (timings_ms; wall ≈ CPU on one thread):");
