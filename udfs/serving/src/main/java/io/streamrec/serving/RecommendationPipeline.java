@@ -409,7 +409,7 @@ public final class RecommendationPipeline {
       if (vectors != null) {
         twoTowerScores(candidates, vectors, userVector);
       }
-      Map<String, float[]> features = new HashMap<>();
+      RowsSeen features = new RowsSeen();
       List<Candidate> ranked = rank(candidates, user, items, catalogChecked, features);
 
       // ---- 7. final stage
@@ -444,21 +444,22 @@ public final class RecommendationPipeline {
     }
 
     private PredictionLog log(RecResponse response, List<Candidate> chosen, List<Candidate> ranked,
-        Map<String, float[]> features) {
+        RowsSeen features) {
       List<PredictionLog.Entry> served = new ArrayList<>();
       Set<String> servedIds = new HashSet<>();
       for (int i = 0; i < chosen.size(); i++) {
         Candidate c = chosen.get(i);
         servedIds.add(c.itemId());
-        served.add(entry(c, i + 1, features.getOrDefault(c.itemId(), new float[0])));
+        float[] f = features.get(c.itemId());
+        served.add(entry(c, i + 1, f != null ? f : new float[0]));
       }
       List<PredictionLog.Entry> negatives = new ArrayList<>();
       for (Candidate c : ranked) {
         if (negatives.size() >= settings.loggedNegatives()) {
           break;
         }
-        float[] f = features.get(c.itemId());
-        if (f != null && !servedIds.contains(c.itemId())) {
+        float[] f = servedIds.contains(c.itemId()) ? null : features.get(c.itemId());
+        if (f != null) {
           negatives.add(entry(c, 0, f));
         }
       }
@@ -485,7 +486,7 @@ public final class RecommendationPipeline {
      * the stages saw. Whatever cannot run is skipped and named in the reasons.
      */
     private List<Candidate> rank(List<Candidate> candidates, UserFeatureView user, Map<String, ItemFeatureView> items,
-        boolean catalogChecked, Map<String, float[]> features) {
+        boolean catalogChecked, RowsSeen features) {
       Ranker first = models.firstStage();
       Ranker ranker = models.ranker();
       if (candidates.isEmpty()) {
@@ -508,7 +509,7 @@ public final class RecommendationPipeline {
     }
 
     private List<Candidate> rankInStages(List<Candidate> candidates, UserFeatureView user,
-        Map<String, ItemFeatureView> items, Ranker first, Ranker ranker, Map<String, float[]> features) {
+        Map<String, ItemFeatureView> items, Ranker first, Ranker ranker, RowsSeen features) {
       int n = Math.min(settings.rankTopN(), candidates.size());
       int width = RankerFeatures.SIZE;
       float[] rows = new float[n * width];
@@ -521,9 +522,10 @@ public final class RecommendationPipeline {
       // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
       List<Candidate> head = new ArrayList<>(candidates.subList(0, n));
       Map<Candidate, Integer> rowOf = new java.util.IdentityHashMap<>(n * 2);
+      features.of(rows, width);
       for (int i = 0; i < n; i++) {
         rowOf.put(head.get(i), i);
-        features.put(head.get(i).itemId(), Arrays.copyOfRange(rows, i * width, (i + 1) * width));
+        features.add(head.get(i).itemId(), i);
       }
       if (first == null) {
         reasons.add("no first ranking stage loaded: the ranker scored the best " + settings.rankerTopN()
@@ -636,6 +638,35 @@ public final class RecommendationPipeline {
         }
       }
       return out;
+    }
+  }
+
+  /**
+   * The ranking stages' rows, by item: the prediction log keeps the rows of the served items and of a few unserved
+   * ones, so rows are copied out only for those (copying all 300 cost ~25 KB of a request's ~380 KB).
+   */
+  private static final class RowsSeen {
+    private float[] rows;
+    private int width;
+    private final Map<String, Integer> rowOf = new HashMap<>();
+
+    void of(float[] rows, int width) {
+      this.rows = rows;
+      this.width = width;
+    }
+
+    void add(String itemId, int row) {
+      rowOf.put(itemId, row);
+    }
+
+    boolean isEmpty() {
+      return rowOf.isEmpty();
+    }
+
+    /** A copy of the item's row, or null if the stages did not see it. */
+    float[] get(String itemId) {
+      Integer r = rowOf.get(itemId);
+      return r == null ? null : Arrays.copyOfRange(rows, r * width, (r + 1) * width);
     }
   }
 
