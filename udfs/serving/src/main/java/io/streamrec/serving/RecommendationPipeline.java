@@ -521,11 +521,9 @@ public final class RecommendationPipeline {
       }
       // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
       List<Candidate> head = new ArrayList<>(candidates.subList(0, n));
-      Map<Candidate, Integer> rowOf = new java.util.IdentityHashMap<>(n * 2);
       features.of(rows, width);
       for (int i = 0; i < n; i++) {
-        rowOf.put(head.get(i), i);
-        features.add(head.get(i).itemId(), i);
+        features.add(head.get(i).itemId(), i); // merged candidates are one per item
       }
       if (first == null) {
         reasons.add("no first ranking stage loaded: the ranker scored the best " + settings.rankerTopN()
@@ -553,7 +551,7 @@ public final class RecommendationPipeline {
       } else {
         float[] best = new float[m * width];
         for (int i = 0; i < m; i++) {
-          System.arraycopy(rows, rowOf.get(head.get(i)) * width, best, i * width, width);
+          System.arraycopy(rows, features.row(head.get(i).itemId()) * width, best, i * width, width);
         }
         try {
           float[] scores = ranker.score(best, m);
@@ -661,6 +659,11 @@ public final class RecommendationPipeline {
 
     boolean isEmpty() {
       return rowOf.isEmpty();
+    }
+
+    /** The index of the item's row in the rows the stages scored; the item must be one of them. */
+    int row(String itemId) {
+      return rowOf.get(itemId);
     }
 
     /** A copy of the item's row, or null if the stages did not see it. */
