@@ -112,12 +112,7 @@ class LuceneVectorIndexTest {
   @Test
   void graphSearchesOnACompactedIndexFindNearlyAllTrueNeighboursAndOnlyMatchingItems() {
     List<Item> items = items(6_000, 2);
-    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
-        .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0))) {
-      index.create(new Generation(1, "v1", DIM));
-      index.publish(1);
-      load(index, items);
-      index.compactNow();
+    try (LuceneVectorIndex index = compactedGraphIndex(items)) {
       assertThat(index.stats().segments()).isEqualTo(1);
       assertThat(recall(index, items, SearchFilter.none(), 20, 30)).isGreaterThan(0.9);
       assertThat(recall(index, items, SearchFilter.forViewer("FR", 16), 20, 30)).isGreaterThan(0.9);
@@ -198,16 +193,15 @@ class LuceneVectorIndexTest {
     return items;
   }
 
-  /** Searches a compacted graph index of {@code items} for {@code query}: every hit, best first. */
-  private static List<Hit> searchGraph(List<Item> items, float[] query, int k) {
-    try (LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
-        .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0))) {
-      index.create(new Generation(1, "v1", DIM));
-      index.publish(1);
-      load(index, items);
-      index.compactNow();
-      return index.searchNow(query, k, SearchFilter.none());
-    }
+  /** An index of {@code items} compacted into one segment that is searched through its graph. */
+  private static LuceneVectorIndex compactedGraphIndex(List<Item> items) {
+    LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+        .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0));
+    index.create(new Generation(1, "v1", DIM));
+    index.publish(1);
+    load(index, items);
+    index.compactNow();
+    return index;
   }
 
   @Test
@@ -217,10 +211,12 @@ class LuceneVectorIndexTest {
     // link, and about 70 of the 100 were out of the entry node's reach (found by 2 % of level 0 being unreachable)
     List<Item> items = withDuplicates(2_900, 1, 100);
     float[] shared = items.get(2_900).v();
-    List<Hit> hits = searchGraph(items, shared, 200);
-    assertThat(hits).hasSize(200);
-    assertThat(hits.subList(0, 100)).extracting(h -> Integer.parseInt(h.itemId().substring(2)))
-        .allSatisfy(i -> assertThat(i).isGreaterThanOrEqualTo(2_900));
+    try (LuceneVectorIndex index = compactedGraphIndex(items)) {
+      List<Hit> hits = index.searchNow(shared, 200, SearchFilter.none());
+      assertThat(hits).hasSize(200);
+      assertThat(hits.subList(0, 100)).extracting(h -> Integer.parseInt(h.itemId().substring(2)))
+          .allSatisfy(i -> assertThat(i).isGreaterThanOrEqualTo(2_900));
+    }
   }
 
   @Test
@@ -229,12 +225,14 @@ class LuceneVectorIndexTest {
     // 33 of 200), too much to link back in; the segment is scanned exactly instead
     List<Item> items = withDuplicates(0, 30, 100);
     Random r = new Random(3);
-    for (int q = 0; q < 5; q++) {
-      float[] query = items.get(r.nextInt(30)).v();
-      List<Hit> hits = searchGraph(items, query, 200);
-      assertThat(hits).as("query %d", q).hasSize(200);
-      assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
-          org.assertj.core.api.Assertions.within(1e-4f)));
+    try (LuceneVectorIndex index = compactedGraphIndex(items)) {
+      for (int q = 0; q < 5; q++) {
+        float[] query = items.get(r.nextInt(30)).v();
+        List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
+        assertThat(hits).as("query %d", q).hasSize(200);
+        assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
+            org.assertj.core.api.Assertions.within(1e-4f)));
+      }
     }
   }
 }
