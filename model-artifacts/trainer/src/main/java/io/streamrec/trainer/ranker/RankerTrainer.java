@@ -94,8 +94,11 @@ public final class RankerTrainer {
 
   /** Trains with {@code config}'s size as given. */
   public static Result train(RankerData train, RankerData validation, Config config) throws XGBoostError {
-    DMatrix dtrain = matrix(train);
-    DMatrix dval = matrix(validation);
+    return train(train, validation, matrix(train), matrix(validation), config);
+  }
+
+  private static Result train(RankerData train, RankerData validation, DMatrix dtrain, DMatrix dval, Config config)
+      throws XGBoostError {
     Map<String, Object> params = params(config);
     Map<String, DMatrix> watches = new HashMap<>();
     watches.put("train", dtrain);
@@ -126,7 +129,8 @@ public final class RankerTrainer {
       trials.add(best(depth, perRound[0]));
     }
     Trial chosen = choose(trials, search.tolerance());
-    Result r = train(train, validation, config.with(chosen.trees(), chosen.depth(), config.minChildWeight()));
+    Result r = train(train, validation, dtrain, dval,
+        config.with(chosen.trees(), chosen.depth(), config.minChildWeight()));
     return new Result(r.booster(), r.modelJson(), r.trainAuc(), r.validationAuc(), r.config(), trials);
   }
 
