@@ -93,10 +93,11 @@ final class GenerationIndex {
     this.settings = settings;
     try {
       IndexWriterConfig cfg = new IndexWriterConfig();
-      KnnVectorsFormat format = new Lucene99HnswVectorsFormat(settings.maxConn(), settings.beamWidth(),
-          settings.mergeWorkers(), settings.mergeWorkers() > 1
-              ? java.util.concurrent.Executors.newFixedThreadPool(settings.mergeWorkers(), daemon("merge"))
-              : null);
+      KnnVectorsFormat format = settings.ivfListDocs() > 0 ? new FlatVectorsOnly()
+          : new Lucene99HnswVectorsFormat(settings.maxConn(), settings.beamWidth(), settings.mergeWorkers(),
+              settings.mergeWorkers() > 1
+                  ? java.util.concurrent.Executors.newFixedThreadPool(settings.mergeWorkers(), daemon("merge"))
+                  : null);
       cfg.setCodec(new Lucene912Codec() {
         @Override
         public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
@@ -272,10 +273,10 @@ final class GenerationIndex {
   // ---------------------------------------------------------------------------------------------------- searches
 
   List<Hit> search(float[] q, int k, SearchFilter filter) {
-    return search(q, k, filter, settings.efFactor());
+    return search(q, k, filter, settings.efFactor(), settings.ivfScanFactor());
   }
 
-  List<Hit> search(float[] q, int k, SearchFilter filter, double efFactor) {
+  List<Hit> search(float[] q, int k, SearchFilter filter, double efFactor, double ivfScanFactor) {
     checkDimension(q.length, "query");
     if (k <= 0) {
       return List.of();
@@ -297,6 +298,8 @@ final class GenerationIndex {
         long driving = drivingDocs(r, cols[i], f);
         if (planExact(r, driving) || cols[i].graph != null && cols[i].graph.degenerate) {
           exact(r, cols[i], i, q, f, driving, top);
+        } else if (cols[i].ivf != null) {
+          ivf(r, cols[i], i, q, k, ivfScanFactor, settings.ivfMinScanned(), f, top);
         } else {
           graph(r, cols[i], i, q, k, efFactor, f, top);
         }
@@ -418,6 +421,16 @@ final class GenerationIndex {
     }
   }
 
+  /**
+   * An inverted-file search: lists are scanned until they hold about {@code scanFactor × k} documents that pass the
+   * filter, and at least {@code ivfMinScanned}.
+   */
+  private static void ivf(LeafReader r, LeafColumns c, int leaf, float[] q, int k, double scanFactor,
+      int minPassingFloor, CompiledFilter f, TopK top) {
+    int minPassing = (int) Math.min(c.ivf.docs, Math.max(minPassingFloor, Math.ceil(scanFactor * k)));
+    c.ivf.search(c, leaf, q, f, r.getLiveDocs(), top, minPassing);
+  }
+
   private static void graph(LeafReader r, LeafColumns c, int leaf, float[] q, int k, double efFactor,
       CompiledFilter f, TopK top) throws IOException {
     int ef = Math.max(k, (int) Math.ceil(k * efFactor));
@@ -441,7 +454,9 @@ final class GenerationIndex {
       synchronized (columns) {
         c = columns.get(key);
         if (c == null) {
-          c = LeafColumns.read(r, generation.dimension(), dictionary, r.maxDoc() > settings.exactLeafDocs());
+          LeafColumns.Search search = r.maxDoc() <= settings.exactLeafDocs() ? LeafColumns.Search.EXACT
+              : settings.ivfListDocs() > 0 ? LeafColumns.Search.IVF : LeafColumns.Search.GRAPH;
+          c = LeafColumns.read(r, generation.dimension(), dictionary, search, settings.ivfListDocs());
           columns.put(key, c);
           r.getCoreCacheHelper().addClosedListener(columns::remove);
         }

@@ -31,6 +31,10 @@ final class LeafColumns {
   final int[][] regions;
   /** The segment's HNSW graph on the heap, when it was asked for and could be copied (see {@link HeapGraph}). */
   HeapGraph graph;
+  /** The segment's inverted-file partition, when it was asked for (see {@link IvfLists}). */
+  IvfLists ivf;
+  /** k-means iterations when a segment's inverted-file partition is trained. */
+  static final int IVF_ITERATIONS = 8;
   /** Document frequencies of the filter terms asked so far (a segment's never change). */
   private final Map<Term, Integer> docFreqs = new ConcurrentHashMap<>();
 
@@ -45,11 +49,22 @@ final class LeafColumns {
     this.regions = new int[maxDoc][];
   }
 
+  /** How a large segment is searched when the planner does not scan it exactly. */
+  enum Search {
+    /** Only exact scans: a small segment. */
+    EXACT,
+    /** A heap copy of the segment's HNSW graph. */
+    GRAPH,
+    /** An inverted-file partition with lists of about {@code ivfListDocs} documents. */
+    IVF
+  }
+
   /**
-   * Reads a segment's columns; with {@code withGraph}, also a heap copy of its HNSW graph (for segments the planner
-   * searches through the graph).
+   * Reads a segment's columns and, for segments the planner does not always scan, the structure it searches them
+   * through: a heap copy of the HNSW graph or an inverted-file partition.
    */
-  static LeafColumns read(LeafReader leaf, int dim, Dictionary dict, boolean withGraph) throws IOException {
+  static LeafColumns read(LeafReader leaf, int dim, Dictionary dict, Search search, int ivfListDocs)
+      throws IOException {
     LeafColumns c = new LeafColumns(leaf.maxDoc(), dim);
     FloatVectorValues vectors = leaf.getFloatVectorValues(ItemDocuments.VECTOR);
     int withVectors = 0;
@@ -93,8 +108,10 @@ final class LeafColumns {
       }
       c.regions[doc] = n == 1 && r[0] == everywhere ? null : r;
     }
-    if (withGraph) {
+    if (search == Search.GRAPH) {
       c.graph = HeapGraph.copyOf(leaf, ItemDocuments.VECTOR, c, withVectors);
+    } else if (search == Search.IVF) {
+      c.ivf = IvfLists.build(c, ivfListDocs, IVF_ITERATIONS);
     }
     return c;
   }

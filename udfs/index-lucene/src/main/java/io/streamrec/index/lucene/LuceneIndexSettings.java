@@ -17,10 +17,16 @@ import java.time.Duration;
  * @param maxGraphSegments more graph-searched segments than this triggers a merge to one segment
  * @param maxDeletedPct deleted documents (replaced items) above this share trigger a merge to one segment
  * @param mergeWorkers threads building the merged graph
+ * @param ivfListDocs large segments are searched through an inverted-file partition ({@link IvfLists}) with lists of
+ *     about this many documents instead of their HNSW graph; 0 searches the graph
+ * @param ivfScanFactor an inverted-file search scans lists until they hold about {@code ivfScanFactor × k}
+ *     documents that pass the search's filter
+ * @param ivfMinScanned and at least this many: for small k the lists nearest the query hold too few of the true
+ *     neighbours when vectors are spread evenly (16-d Gaussian vectors: recall@20 0.86 scanning 10 %)
  */
 public record LuceneIndexSettings(int maxConn, int beamWidth, double efFactor, Duration refreshInterval,
     int exactLeafDocs, int exactFilterDocs, Duration compactionCheck, int maxGraphSegments, double maxDeletedPct,
-    int mergeWorkers) {
+    int mergeWorkers, int ivfListDocs, double ivfScanFactor, int ivfMinScanned) {
 
   public LuceneIndexSettings {
     if (maxConn < 2 || maxConn > 512) {
@@ -38,16 +44,40 @@ public record LuceneIndexSettings(int maxConn, int beamWidth, double efFactor, D
     if (exactLeafDocs < 0 || exactFilterDocs < 0 || maxGraphSegments < 1 || mergeWorkers < 1) {
       throw new IllegalArgumentException("bad segment/merge settings");
     }
+    if (ivfListDocs < 0) {
+      throw new IllegalArgumentException("ivfListDocs must be >= 0 (0: search the graph), got " + ivfListDocs);
+    }
+    if (!(ivfScanFactor >= 1.0)) {
+      throw new IllegalArgumentException("ivfScanFactor must be >= 1, got " + ivfScanFactor);
+    }
+    if (ivfMinScanned < 0) {
+      throw new IllegalArgumentException("ivfMinScanned must be >= 0, got " + ivfMinScanned);
+    }
+  }
+
+  /** Settings that answer large segments through their HNSW graph instead of the inverted-file partition. */
+  public LuceneIndexSettings withGraphSearch() {
+    return withIvf(0, ivfScanFactor);
+  }
+
+  public LuceneIndexSettings withIvfMinScanned(int minScanned) {
+    return new LuceneIndexSettings(maxConn, beamWidth, efFactor, refreshInterval, exactLeafDocs, exactFilterDocs,
+        compactionCheck, maxGraphSegments, maxDeletedPct, mergeWorkers, ivfListDocs, ivfScanFactor, minScanned);
+  }
+
+  public LuceneIndexSettings withIvf(int listDocs, double scanFactor) {
+    return new LuceneIndexSettings(maxConn, beamWidth, efFactor, refreshInterval, exactLeafDocs, exactFilterDocs,
+        compactionCheck, maxGraphSegments, maxDeletedPct, mergeWorkers, listDocs, scanFactor, ivfMinScanned);
   }
 
   public static LuceneIndexSettings defaults() {
     return new LuceneIndexSettings(16, 100, 1.5, Duration.ofMillis(100), 4_000, 15_000, Duration.ofSeconds(2), 1,
-        20.0, 1);
+        20.0, 1, 100, 40.0, 2_000);
   }
 
   public LuceneIndexSettings withGraph(int m, int beam, double ef) {
     return new LuceneIndexSettings(m, beam, ef, refreshInterval, exactLeafDocs, exactFilterDocs, compactionCheck,
-        maxGraphSegments, maxDeletedPct, mergeWorkers);
+        maxGraphSegments, maxDeletedPct, mergeWorkers, ivfListDocs, ivfScanFactor, ivfMinScanned);
   }
 
   public LuceneIndexSettings withEfFactor(double ef) {
@@ -56,16 +86,16 @@ public record LuceneIndexSettings(int maxConn, int beamWidth, double efFactor, D
 
   public LuceneIndexSettings withExactThresholds(int leafDocs, int filterDocs) {
     return new LuceneIndexSettings(maxConn, beamWidth, efFactor, refreshInterval, leafDocs, filterDocs,
-        compactionCheck, maxGraphSegments, maxDeletedPct, mergeWorkers);
+        compactionCheck, maxGraphSegments, maxDeletedPct, mergeWorkers, ivfListDocs, ivfScanFactor, ivfMinScanned);
   }
 
   public LuceneIndexSettings withRefreshInterval(Duration d) {
     return new LuceneIndexSettings(maxConn, beamWidth, efFactor, d, exactLeafDocs, exactFilterDocs, compactionCheck,
-        maxGraphSegments, maxDeletedPct, mergeWorkers);
+        maxGraphSegments, maxDeletedPct, mergeWorkers, ivfListDocs, ivfScanFactor, ivfMinScanned);
   }
 
   public LuceneIndexSettings withCompaction(Duration check, int maxSegments, double deletedPct) {
     return new LuceneIndexSettings(maxConn, beamWidth, efFactor, refreshInterval, exactLeafDocs, exactFilterDocs,
-        check, maxSegments, deletedPct, mergeWorkers);
+        check, maxSegments, deletedPct, mergeWorkers, ivfListDocs, ivfScanFactor, ivfMinScanned);
   }
 }

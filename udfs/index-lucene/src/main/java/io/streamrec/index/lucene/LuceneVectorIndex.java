@@ -129,14 +129,16 @@ public final class LuceneVectorIndex implements VectorIndex {
   }
 
   /**
-   * A search with another graph exploration factor than the configured one (see
-   * {@link LuceneIndexSettings#efFactor()}): for tuning and the ANN benchmark.
+   * A search with another effort than the configured one: the graph exploration factor for graph-searched segments
+   * ({@link LuceneIndexSettings#efFactor()}) and the scan factor for inverted-file ones
+   * ({@link LuceneIndexSettings#ivfScanFactor()}). For tuning and the ANN benchmark.
    */
-  public List<Hit> search(float[] query, int k, SearchFilter filter, double efFactor) {
-    if (!(efFactor >= 1.0)) {
-      throw new IllegalArgumentException("efFactor must be >= 1, got " + efFactor);
+  public List<Hit> search(float[] query, int k, SearchFilter filter, double efFactor, double ivfScanFactor) {
+    if (!(efFactor >= 1.0) || !(ivfScanFactor >= 1.0)) {
+      throw new IllegalArgumentException("efFactor and ivfScanFactor must be >= 1, got " + efFactor + " and "
+          + ivfScanFactor);
     }
-    return VectorIndex.await(onActive(g -> g.search(query, k, filter, efFactor)));
+    return VectorIndex.await(onActive(g -> g.search(query, k, filter, efFactor, ivfScanFactor)));
   }
 
   @Override

@@ -36,6 +36,11 @@ final class TopK {
     return size;
   }
 
+  /** True once it holds k entries. */
+  boolean full() {
+    return size == scores.length;
+  }
+
   /** Drains the heap best first; calls {@code sink} with (score, leaf, doc). */
   void drainBestFirst(Sink sink) {
     int n = size;

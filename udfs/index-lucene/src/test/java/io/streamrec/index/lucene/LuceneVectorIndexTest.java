@@ -195,7 +195,16 @@ class LuceneVectorIndexTest {
 
   /** An index of {@code items} compacted into one segment that is searched through its graph. */
   private static LuceneVectorIndex compactedGraphIndex(List<Item> items) {
-    LuceneVectorIndex index = LuceneVectorIndex.create(LuceneVectorIndexContractTest.fast()
+    return compactedIndex(items, LuceneVectorIndexContractTest.fast().withGraphSearch());
+  }
+
+  /** An index of {@code items} compacted into one segment that is searched through its inverted-file lists. */
+  private static LuceneVectorIndex compactedIvfIndex(List<Item> items) {
+    return compactedIndex(items, LuceneVectorIndexContractTest.fast().withIvf(50, 40));
+  }
+
+  private static LuceneVectorIndex compactedIndex(List<Item> items, LuceneIndexSettings settings) {
+    LuceneVectorIndex index = LuceneVectorIndex.create(settings
         .withExactThresholds(0, 0).withCompaction(Duration.ofHours(1), 1_000, 100.0));
     index.create(new Generation(1, "v1", DIM));
     index.publish(1);
@@ -226,6 +235,74 @@ class LuceneVectorIndexTest {
     List<Item> items = withDuplicates(0, 30, 100);
     Random r = new Random(3);
     try (LuceneVectorIndex index = compactedGraphIndex(items)) {
+      for (int q = 0; q < 5; q++) {
+        float[] query = items.get(r.nextInt(30)).v();
+        List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
+        assertThat(hits).as("query %d", q).hasSize(200);
+        assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
+            org.assertj.core.api.Assertions.within(1e-4f)));
+      }
+    }
+  }
+
+  @Test
+  void invertedFileSearchesFindNearlyAllTrueNeighboursAndOnlyMatchingItems() {
+    List<Item> items = items(6_000, 2);
+    try (LuceneVectorIndex index = compactedIvfIndex(items)) {
+      assertThat(index.stats().segments()).isEqualTo(1);
+      assertThat(recall(index, items, SearchFilter.none(), 20, 30)).isGreaterThan(0.9);
+      assertThat(recall(index, items, SearchFilter.none(), 100, 30)).isGreaterThan(0.9);
+      assertThat(recall(index, items, SearchFilter.forViewer("FR", 16), 20, 30)).isGreaterThan(0.9);
+      assertThat(recall(index, items, SearchFilter.forViewer("DE", 30).withCategories(Set.of("c1")), 20, 30))
+          .isGreaterThan(0.9);
+    }
+  }
+
+  @Test
+  void aRestrictiveFilterMakesAnInvertedFileSearchProbeFurtherUntilItHasK() {
+    // one item in 40 matches (category c7, in stock, sold in UK): the nearest lists hold too few of them, so the
+    // search must keep probing lists beyond its planned ones to return k
+    List<Item> items = new ArrayList<>();
+    for (Item it : items(6_000, 4)) {
+      boolean match = items.size() % 40 == 0;
+      items.add(new Item(it.id(), it.v(), new ItemAttributes(true, List.of(match ? "UK" : "DE"), 0,
+          match ? "c7" : "c0", 1)));
+    }
+    SearchFilter rare = new SearchFilter(true, null, Integer.MAX_VALUE, Set.of("c7"), Set.of());
+    // planned: lists for 2 × 100 passing documents, twice over — 9 lists of ~50, holding about 11 matches
+    LuceneIndexSettings planFew = LuceneVectorIndexContractTest.fast().withIvf(50, 2).withIvfMinScanned(0);
+    try (LuceneVectorIndex index = compactedIndex(items, planFew)) {
+      for (int q = 0; q < 5; q++) {
+        List<Hit> hits = index.searchNow(items.get(q * 7).v(), 100, rare);
+        assertThat(hits).hasSize(100); // 150 match
+        assertThat(hits).allSatisfy(h -> assertThat(Integer.parseInt(h.itemId().substring(2)) % 40).isZero());
+      }
+    }
+  }
+
+  @Test
+  void anInvertedFileSearchSkipsItemsDeletedOrReplacedAfterTheSegmentWasBuilt() {
+    List<Item> items = items(3_000, 6);
+    try (LuceneVectorIndex index = compactedIvfIndex(items)) {
+      float[] q = items.get(10).v();
+      List<String> before = index.searchNow(q, 20, SearchFilter.none()).stream().map(Hit::itemId).toList();
+      assertThat(before).contains("it10");
+      List<CompletableFuture<IndexWriteOutcome>> writes = new ArrayList<>();
+      for (String id : before.subList(0, 10)) {
+        writes.add(index.write(new IndexWrite.Delete(1, id, 2)));
+      }
+      writes.forEach(CompletableFuture::join);
+      List<String> after = index.searchNow(q, 20, SearchFilter.none()).stream().map(Hit::itemId).toList();
+      assertThat(after).hasSize(20).doesNotContainAnyElementsOf(before.subList(0, 10))
+          .containsAll(before.subList(10, 20));
+    }
+  }
+
+  @Test
+  void invertedFileListsOfManyDuplicateVectorsStillAnswerEveryDocumentAskedFor() {
+    List<Item> items = withDuplicates(0, 30, 100);
+    Random r = new Random(3);
+    try (LuceneVectorIndex index = compactedIvfIndex(items)) {
       for (int q = 0; q < 5; q++) {
         float[] query = items.get(r.nextInt(30)).v();
         List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());

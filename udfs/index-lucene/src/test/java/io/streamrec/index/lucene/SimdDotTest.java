@@ -38,4 +38,44 @@ class SimdDotTest {
       }
     }
   }
+
+  @Test
+  void blockScoresEqualTheInnerProductsOfTheirLanesAndFlagThoseAboveTheThreshold() {
+    Random r = new Random(4);
+    for (int dim : new int[] {1, 3, 8, 16, 31, 32, 64, 65}) {
+      float[] q = new float[dim];
+      for (int i = 0; i < dim; i++) {
+        q[i] = (float) r.nextGaussian();
+      }
+      float[][] docs = new float[BlockScores.WIDTH][dim];
+      float[] block = new float[BlockScores.blockFloats(dim) + 7];
+      for (int lane = 0; lane < BlockScores.WIDTH; lane++) {
+        for (int i = 0; i < dim; i++) {
+          docs[lane][i] = (float) r.nextGaussian();
+        }
+        BlockScores.put(block, 7, lane, docs[lane], 0, dim); // at an offset, as lists sit in one array
+      }
+      float threshold = 0.1f;
+      float[] simd = new float[BlockScores.WIDTH];
+      float[] scalar = new float[BlockScores.WIDTH];
+      int simdMask = SimdDot.block(block, 7, q, dim, threshold, simd);
+      int scalarMask = BlockScores.scalarBlock(block, 7, q, dim, threshold, scalar);
+      int expectedMask = 0;
+      for (int lane = 0; lane < BlockScores.WIDTH; lane++) {
+        double expected = 0;
+        for (int i = 0; i < dim; i++) {
+          expected += (double) docs[lane][i] * q[i];
+        }
+        double tolerance = 1e-4 * Math.max(1, Math.abs(expected)) + 1e-4;
+        assertThat((double) simd[lane]).as("simd dim %d lane %d", dim, lane).isCloseTo(expected, within(tolerance));
+        assertThat((double) scalar[lane]).as("scalar dim %d lane %d", dim, lane)
+            .isCloseTo(expected, within(tolerance));
+        if (simd[lane] > threshold) {
+          expectedMask |= 1 << lane;
+        }
+      }
+      assertThat(simdMask).as("dim %d", dim).isEqualTo(expectedMask);
+      assertThat(Integer.bitCount(scalarMask ^ expectedMask)).isLessThanOrEqualTo(1); // a tie at the threshold
+    }
+  }
 }
