@@ -80,6 +80,17 @@ public final class AnnBenchmark implements Callable<Integer> {
       description = "graph exploration factors to tabulate (default: ${DEFAULT-VALUE})")
   List<Double> efFactors = List.of(1.0, 1.5, 2.0, 3.0);
 
+  @Option(names = "--search", description = "how the compacted segment is searched: ivf (inverted-file lists) | "
+      + "graph (HNSW) (default: the shipped setting)")
+  String search;
+
+  @Option(names = "--list-docs", description = "mean inverted-file list length (default: the shipped setting)")
+  Integer listDocs;
+
+  @Option(names = "--scan-factors", split = ",",
+      description = "inverted-file scan factors to tabulate: documents scanned per result (default: ${DEFAULT-VALUE})")
+  List<Double> scanFactors = List.of(10.0, 20.0, 40.0, 80.0);
+
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed = 42;
 
@@ -95,8 +106,19 @@ public final class AnnBenchmark implements Callable<Integer> {
       settings = settings.withGraph(m != null ? m : settings.maxConn(), beam != null ? beam : settings.beamWidth(),
           settings.efFactor());
     }
-    System.out.printf(Locale.ROOT, "ANN benchmark: %s, %,d vectors, %,d queries, k=%d, M=%d, beam=%d%n", source,
-        vectors, queries, k, settings.maxConn(), settings.beamWidth());
+    if (search != null && !search.equals("ivf") && !search.equals("graph")) {
+      throw new IllegalArgumentException("--search must be ivf or graph, got " + search);
+    }
+    if ("graph".equals(search)) {
+      settings = settings.withGraphSearch();
+    } else if ("ivf".equals(search) || listDocs != null) {
+      settings = settings.withIvf(listDocs != null ? listDocs : Math.max(1,
+          LuceneIndexSettings.defaults().ivfListDocs()), settings.ivfScanFactor());
+    }
+    boolean ivf = settings.ivfListDocs() > 0;
+    System.out.printf(Locale.ROOT, "ANN benchmark: %s, %,d vectors, %,d queries, k=%d, M=%d, beam=%d, search %s%n",
+        source, vectors, queries, k, settings.maxConn(), settings.beamWidth(),
+        ivf ? "ivf (lists of ~" + settings.ivfListDocs() + ")" : "graph");
     System.out.printf(Locale.ROOT, "machine: %d cores (%s), java %s, heap %d MiB%n",
         Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
@@ -165,31 +187,39 @@ public final class AnnBenchmark implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "indexed %,d vectors in %.1f s (%,.0f/s), compacted to %d segment(s) in %.1f s%n",
           data.length, loadS, data.length / loadS, index.stats().segments(), compactS);
 
-      System.out.printf(Locale.ROOT, "%n%-10s %-8s %10s %12s %12s%n", "filter", "ef", "recall@" + k, "queries/s",
-          "cpu q/s");
+      String effortName = ivf ? "scan" : "ef";
+      System.out.printf(Locale.ROOT, "%n%-10s %-8s %10s %12s %12s%n", "filter", effortName, "recall@" + k,
+          "queries/s", "cpu q/s");
+      double shipped = ivf ? settings.ivfScanFactor() : settings.efFactor();
       Result shippedAll = null;
       Result shippedFiltered = null;
-      for (double ef : efFactors) {
-        Result all = measure(index, qs, truth, SearchFilter.none(), ef);
-        Result filtered = measure(index, qs, filteredTruth, tenPercent, ef);
-        print("none", ef, all);
-        print("10%", ef, filtered);
-        if (ef == settings.efFactor()) {
+      for (double effort : ivf ? scanFactors : efFactors) {
+        LuceneIndexSettings tuned = ivf ? settings.withIvf(settings.ivfListDocs(), effort)
+            : settings.withEfFactor(effort);
+        Result all = measure(index, qs, truth, SearchFilter.none(), tuned);
+        Result filtered = measure(index, qs, filteredTruth, tenPercent, tuned);
+        print("none", effort, all);
+        print("10%", effort, filtered);
+        if (effort == shipped) {
           shippedAll = all;
           shippedFiltered = filtered;
         }
       }
       if (shippedAll == null) {
-        shippedAll = measure(index, qs, truth, SearchFilter.none(), settings.efFactor());
-        shippedFiltered = measure(index, qs, filteredTruth, tenPercent, settings.efFactor());
-        print("none", settings.efFactor(), shippedAll);
-        print("10%", settings.efFactor(), shippedFiltered);
+        shippedAll = measure(index, qs, truth, SearchFilter.none(), settings);
+        shippedFiltered = measure(index, qs, filteredTruth, tenPercent, settings);
+        print("none", shipped, shippedAll);
+        print("10%", shipped, shippedFiltered);
       }
-      System.out.printf(Locale.ROOT, "%nshipped settings: efFactor=%.1f (graph search explores %d candidates for "
-          + "k=%d); the 10%% filter is answered by %s%n", settings.efFactor(),
-          (int) Math.ceil(k * settings.efFactor()), k,
+      String how = ivf
+          ? String.format(Locale.ROOT, "ivfScanFactor=%.0f (lists of ~%d documents scanned, best centroid first, "
+              + "until %d documents are seen for k=%d)", settings.ivfScanFactor(), settings.ivfListDocs(),
+              (int) Math.ceil(k * settings.ivfScanFactor()), k)
+          : String.format(Locale.ROOT, "efFactor=%.1f (graph search explores %d candidates for k=%d)",
+              settings.efFactor(), (int) Math.ceil(k * settings.efFactor()), k);
+      System.out.printf(Locale.ROOT, "%nshipped settings: %s; the 10%% filter is answered by %s%n", how,
           vectors / REGIONS <= settings.exactFilterDocs() ? "an exact scan of the region's postings"
-              : "a filtered graph search");
+              : ivf ? "an inverted-file search" : "a filtered graph search");
       System.out.println(BenchLine.named("ann")
           .withDecimals("recall_at_100", shippedAll.recall, 3)
           .withRounded("qps_per_core", shippedAll.qps)
@@ -201,21 +231,21 @@ public final class AnnBenchmark implements Callable<Integer> {
 
   private record Result(double recall, double qps, double cpuQps) {}
 
-  private static void print(String filter, double ef, Result r) {
-    System.out.printf(Locale.ROOT, "%-10s %-8.1f %10.4f %12.0f %12.0f%n", filter, ef, r.recall, r.qps, r.cpuQps);
+  private static void print(String filter, double effort, Result r) {
+    System.out.printf(Locale.ROOT, "%-10s %-8.1f %10.4f %12.0f %12.0f%n", filter, effort, r.recall, r.qps, r.cpuQps);
   }
 
   private Result measure(LuceneVectorIndex index, float[][] qs, List<Set<Integer>> truth, SearchFilter f,
-      double ef) {
+      LuceneIndexSettings effort) {
     for (float[] q : qs) {
-      index.search(q, k, f, ef); // warm-up
+      index.search(q, k, f, effort.efFactor(), effort.ivfScanFactor()); // warm-up
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpu0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     List<List<Hit>> results = new ArrayList<>(qs.length);
     for (float[] q : qs) {
-      results.add(index.search(q, k, f, ef));
+      results.add(index.search(q, k, f, effort.efFactor(), effort.ivfScanFactor()));
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
