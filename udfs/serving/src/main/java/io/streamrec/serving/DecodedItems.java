@@ -17,6 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the events), and with it the item's part of the ranker's row ({@link RankerFeatures#writeItem}), computed once
  * for every request of that instant instead of once per request.
  *
+ * <p>The decode is also left on the record ({@link FeatureRecord#decoded}): the embedded store hands out the same
+ * record instance until it is rewritten, so a request finds the decode there without a lookup in this cache's map
+ * (one random read of a large map less per candidate); a backend that builds new records per read (Aerospike)
+ * finds it in the map.
+ *
  * <p>Bounded: past {@code maxItems} entries the cache starts again from empty (a catalog larger than the bound
  * then decodes more often, nothing else changes).
  */
@@ -47,6 +52,11 @@ final class DecodedItems {
       this.expiresAtMillis = expiresAtMillis;
       this.state = state;
     }
+
+    boolean matches(String itemId, FeatureRecord record) {
+      return version == record.version() && expiresAtMillis == record.expiresAtMillis()
+          && state.itemId.equals(itemId);
+    }
   }
 
   private final ConcurrentHashMap<String, Entry> byItem = new ConcurrentHashMap<>();
@@ -63,14 +73,7 @@ final class DecodedItems {
 
   /** The view of {@code record} (item {@code itemId}) as of {@link #instant}{@code (asOf)}. */
   ItemFeatureView view(String itemId, FeatureRecord record, long asOf) {
-    Entry e = byItem.get(itemId);
-    if (e == null || e.version != record.version() || e.expiresAtMillis != record.expiresAtMillis()) {
-      e = new Entry(record.version(), record.expiresAtMillis(), ItemFeatureState.decode(itemId, record));
-      if (byItem.size() >= maxItems) {
-        byItem.clear();
-      }
-      byItem.put(itemId, e);
-    }
+    Entry e = entry(itemId, record);
     long at = instant(asOf);
     Snapshot s = e.latest;
     if (s == null || s.asOf != at) {
@@ -80,12 +83,30 @@ final class DecodedItems {
     return s.view;
   }
 
+  private Entry entry(String itemId, FeatureRecord record) {
+    if (record.decoded() instanceof Entry own && own.matches(itemId, record)) {
+      return own;
+    }
+    Entry e = byItem.get(itemId);
+    if (e == null || !e.matches(itemId, record)) {
+      e = new Entry(record.version(), record.expiresAtMillis(), ItemFeatureState.decode(itemId, record));
+      if (byItem.size() >= maxItems) {
+        byItem.clear();
+      }
+      byItem.put(itemId, e);
+    }
+    record.decoded(e);
+    return e;
+  }
+
   /**
-   * The item part of the ranker's row ({@link RankerFeatures#ITEM_SIZE} values) for a view this cache returned:
-   * shared by the requests that got the same view, computed by the first. Read-only for the caller.
+   * The item part of the ranker's row ({@link RankerFeatures#ITEM_SIZE} values) for a view this cache returned
+   * from {@code record}: shared by the requests that got the same view, computed by the first. Read-only for the
+   * caller.
    */
-  float[] itemFeatures(ItemFeatureView view) {
-    Entry e = byItem.get(view.itemId());
+  float[] itemFeatures(FeatureRecord record, ItemFeatureView view) {
+    Entry e = record != null && record.decoded() instanceof Entry own && own.matches(view.itemId(), record) ? own
+        : byItem.get(view.itemId());
     Snapshot s = e == null ? null : e.latest;
     if (s == null || s.view != view) {
       float[] own = new float[RankerFeatures.ITEM_SIZE]; // the cache moved on: computed for this view alone

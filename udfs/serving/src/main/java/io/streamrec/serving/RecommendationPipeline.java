@@ -212,6 +212,8 @@ public final class RecommendationPipeline {
     final List<String> reasons = new ArrayList<>();
     final CandidateFilters.Counts filtered = new CandidateFilters.Counts();
     final Map<RetrievalSource, Integer> perSource = new EnumMap<>(RetrievalSource.class);
+    /** The item records read for this request, by item id (their decodes are left on them). */
+    final Map<String, FeatureRecord> itemRecords = new HashMap<>();
     long stageStart;
     String retrievalModel = "trending";
     String rankingModel = "none";
@@ -386,7 +388,10 @@ public final class RecommendationPipeline {
         candidates.forEach(c -> itemKeys.add(new FeatureKey(StoreLayout.ItemBins.SET, c.itemId())));
         try {
           Map<FeatureKey, FeatureRecord> rs = await(store.readAll(itemKeys), "feature store (items)");
-          rs.forEach((k, r) -> items.put(k.id(), decoded.view(k.id(), r, now)));
+          rs.forEach((k, r) -> {
+            items.put(k.id(), decoded.view(k.id(), r, now));
+            itemRecords.put(k.id(), r);
+          });
           catalogChecked = true;
         } catch (Unavailable e) {
           reasons.add(e.getMessage());
@@ -517,7 +522,8 @@ public final class RecommendationPipeline {
       for (int i = 0; i < n; i++) {
         Candidate c = candidates.get(i);
         ItemFeatureView item = items.get(c.itemId());
-        RankerFeatures.write(ctx, item, decoded.itemFeatures(item), c.annScore(), rows, i * width);
+        RankerFeatures.write(ctx, item, decoded.itemFeatures(itemRecords.get(c.itemId()), item), c.annScore(), rows,
+            i * width);
       }
       // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
       List<Candidate> head = new ArrayList<>(candidates.subList(0, n));

@@ -53,8 +53,8 @@ class DecodedItemsTest {
     ItemFeatureView second = items.view("a", r, t + DecodedItems.VIEW_GRANULARITY_MS - 1);
     assertThat(second).isSameAs(first);
     assertThat(first.asOf()).isEqualTo(t);
-    float[] shared = items.itemFeatures(first);
-    assertThat(items.itemFeatures(second)).isSameAs(shared);
+    float[] shared = items.itemFeatures(r, first);
+    assertThat(items.itemFeatures(r, second)).isSameAs(shared);
     float[] direct = new float[RankerFeatures.ITEM_SIZE];
     RankerFeatures.writeItem(ItemFeatureState.decode("a", r).view(t), direct, 0);
     assertThat(shared).containsExactly(direct);
@@ -63,8 +63,27 @@ class DecodedItemsTest {
     ItemFeatureView later = items.view("a", r, t + DecodedItems.VIEW_GRANULARITY_MS);
     assertThat(later).isNotSameAs(first);
     assertThat(later.asOf()).isEqualTo(t + DecodedItems.VIEW_GRANULARITY_MS);
-    float[] stale = items.itemFeatures(first);
+    float[] stale = items.itemFeatures(r, first);
     assertThat(stale).isNotSameAs(shared).containsExactly(direct);
+  }
+
+  @Test
+  void theDecodeIsFoundOnTheRecordItselfAndARecordOfAnotherVersionIsDecodedAgain() {
+    DecodedItems items = new DecodedItems(1); // the map holds one item: the record's slot must answer for "a"
+    FeatureRecord a = record("a", "red mug", 1_000);
+    ItemFeatureView first = items.view("a", a, 5_000);
+    items.view("b", record("b", "plate", 1_000), 5_000); // clears the map
+    assertThat(a.decoded()).isNotNull();
+    assertThat(items.view("a", a, 5_000)).isSameAs(first);
+    assertThat(items.itemFeatures(a, first)).isSameAs(items.itemFeatures(a, first));
+
+    // A record carrying another item's decode, or a stale one, is decoded again.
+    FeatureRecord b = record("b", "plate", 1_000);
+    b.decoded(a.decoded());
+    assertThat(items.view("b", b, 5_000).title()).isEqualTo("plate");
+    FeatureRecord a2 = record("a", "green mug", 2_000);
+    a2.decoded(a.decoded());
+    assertThat(items.view("a", a2, 5_000).title()).isEqualTo("green mug");
   }
 
   @Test

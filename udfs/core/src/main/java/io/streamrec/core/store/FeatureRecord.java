@@ -2,19 +2,74 @@ package io.streamrec.core.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A stored record: its bins, the version (event time) of the write that produced it, and when it expires.
  *
  * <p>Bin values are limited to what every backend can store: String, Long, Double, Boolean, and Lists and
  * String-keyed Maps of those.
+ *
+ * <p>Immutable, with one slot for a reader's decoded form ({@link #decoded()}): a store that hands out the same
+ * instance until the record is rewritten (the embedded store) lets a reader find its decode on the record itself
+ * instead of in a map of its own. (A class, not a record, for that slot; equality is the record's: bins, version,
+ * expiry.)
  */
-public record FeatureRecord(Map<String, Object> bins, long version, long expiresAtMillis) {
+public final class FeatureRecord {
 
   public static final long NEVER = Long.MAX_VALUE;
 
-  public FeatureRecord {
-    bins = Map.copyOf(bins);
+  private final Map<String, Object> bins;
+  private final long version;
+  private final long expiresAtMillis;
+  private volatile Object decoded;
+
+  public FeatureRecord(Map<String, Object> bins, long version, long expiresAtMillis) {
+    this.bins = Map.copyOf(bins);
+    this.version = version;
+    this.expiresAtMillis = expiresAtMillis;
+  }
+
+  public Map<String, Object> bins() {
+    return bins;
+  }
+
+  /** The version (event time) of the write that produced the record. */
+  public long version() {
+    return version;
+  }
+
+  public long expiresAtMillis() {
+    return expiresAtMillis;
+  }
+
+  /**
+   * What a reader decoded from this record, if it left it here with {@link #decoded(Object)}; null otherwise. Not
+   * part of the record's value: a reader must check that what it finds is its own (e.g. by type).
+   */
+  public Object decoded() {
+    return decoded;
+  }
+
+  /** Leaves a reader's decoded form on the record (last writer wins; the record itself does not change). */
+  public void decoded(Object value) {
+    decoded = value;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof FeatureRecord r && version == r.version
+        && expiresAtMillis == r.expiresAtMillis && bins.equals(r.bins);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(bins, version, expiresAtMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "FeatureRecord[bins=" + bins + ", version=" + version + ", expiresAtMillis=" + expiresAtMillis + "]";
   }
 
   public String getString(String bin) {
