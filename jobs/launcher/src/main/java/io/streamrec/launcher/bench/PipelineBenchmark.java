@@ -98,6 +98,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
       + "serving default).")
   Integer annK;
 
+  @Option(names = "--index-search", description = "How the embedded index searches its compacted segment: ivf "
+      + "(inverted-file lists) | graph (HNSW) (default: the shipped setting).")
+  String indexSearch;
+
   private final PrintStream out = System.out;
   private final BenchReport.Steps steps = new BenchReport.Steps(out);
   private static final int SESSION_ITEMS = 10;
@@ -120,7 +124,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
         ServingBenchmark.CATEGORIES, FeatureBenchmark.REGIONS, ""));
     String name = "pipeline-bench-" + Long.toHexString(System.nanoTime());
     EmbeddedFeatureStore store = EmbeddedFeatureStore.shared(name);
-    LuceneVectorIndex index = LuceneVectorIndex.shared(name);
+    io.streamrec.index.lucene.LuceneIndexSettings indexSettings =
+        io.streamrec.index.lucene.LuceneIndexSettings.defaults();
+    if ("graph".equals(indexSearch)) {
+      indexSettings = indexSettings.withGraphSearch();
+    } else if (indexSearch != null && !indexSearch.equals("ivf")) {
+      throw new IllegalArgumentException("--index-search must be ivf or graph, got " + indexSearch);
+    }
+    LuceneVectorIndex index = LuceneVectorIndex.shared(name, indexSettings);
     try (ServingModels models = new ServingModels(new ModelRegistry(build.modelDir()), Duration.ofHours(1))) {
       steps.step("Replaying the history into store records (the feature job's classes)");
       Map<String, Deque<String>> sessions = fillStore(gen, store, endTs);
@@ -135,8 +146,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
       if (annK != null) {
         settings = settings.withAnnK(annK);
       }
-      out.printf("settings: ANN k %d, first stage over the best %d, ranker over its best %d%n", settings.annK(),
-          settings.rankTopN(), settings.rankerTopN());
+      out.printf("settings: ANN k %d, first stage over the best %d, ranker over its best %d; index search %s%n",
+          settings.annK(), settings.rankTopN(), settings.rankerTopN(),
+          indexSettings.ivfListDocs() > 0 ? "ivf (lists of ~" + indexSettings.ivfListDocs() + ")" : "graph");
       RecommendationPipeline pipeline = new RecommendationPipeline(store, index, models, settings, Runnable::run);
       List<User> known = gen.users();
       Random random = new Random(seed + 1);

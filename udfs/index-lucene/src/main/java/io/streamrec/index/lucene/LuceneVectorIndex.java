@@ -78,7 +78,12 @@ public final class LuceneVectorIndex implements VectorIndex {
    * it (other jobs in the JVM keep using it); {@link #dropShared(String)} removes it.
    */
   public static LuceneVectorIndex shared(String name) {
-    return SHARED.computeIfAbsent(name, n -> new LuceneVectorIndex(LuceneIndexSettings.defaults(), true));
+    return shared(name, LuceneIndexSettings.defaults());
+  }
+
+  /** The shared index of that name, opened with {@code settings} if it is not open yet. */
+  public static LuceneVectorIndex shared(String name, LuceneIndexSettings settings) {
+    return SHARED.computeIfAbsent(name, n -> new LuceneVectorIndex(settings, true));
   }
 
   /** Closes and forgets a shared index (tests, local restarts). */
