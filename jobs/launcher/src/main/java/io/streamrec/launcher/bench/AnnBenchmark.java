@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * filter. The BENCH line reports the shipped exploration factor; the table shows the trade-off.
  */
 @Command(name = "ann", mixinStandardHelpOptions = true,
-    description = "ANN recall and queries/s of the embedded Lucene HNSW index (see docs/benchmarks.md).")
+    description = "ANN recall and queries/s of the embedded Lucene index (see docs/benchmarks.md).")
 public final class AnnBenchmark implements Callable<Integer> {
 
   @Option(names = "--source", description = "clustered | tower (default: ${DEFAULT-VALUE})")
@@ -91,6 +91,10 @@ public final class AnnBenchmark implements Callable<Integer> {
       description = "inverted-file scan factors to tabulate: documents scanned per result (default: ${DEFAULT-VALUE})")
   List<Double> scanFactors = List.of(10.0, 20.0, 40.0, 80.0);
 
+  @Option(names = "--exact-filter-docs", description = "a filter leaving at most this many documents is answered "
+      + "by an exact scan (default: the shipped setting)")
+  Integer exactFilterDocs;
+
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed = 42;
 
@@ -114,6 +118,9 @@ public final class AnnBenchmark implements Callable<Integer> {
     } else if ("ivf".equals(search) || listDocs != null) {
       settings = settings.withIvf(listDocs != null ? listDocs : Math.max(1,
           LuceneIndexSettings.defaults().ivfListDocs()), settings.ivfScanFactor());
+    }
+    if (exactFilterDocs != null) {
+      settings = settings.withExactThresholds(settings.exactLeafDocs(), exactFilterDocs);
     }
     boolean ivf = settings.ivfListDocs() > 0;
     System.out.printf(Locale.ROOT, "ANN benchmark: %s, %,d vectors, %,d queries, k=%d, M=%d, beam=%d, search %s%n",
@@ -218,7 +225,7 @@ public final class AnnBenchmark implements Callable<Integer> {
           : String.format(Locale.ROOT, "efFactor=%.1f (graph search explores %d candidates for k=%d)",
               settings.efFactor(), (int) Math.ceil(k * settings.efFactor()), k);
       System.out.printf(Locale.ROOT, "%nshipped settings: %s; the 10%% filter is answered by %s%n", how,
-          vectors / REGIONS <= settings.exactFilterDocs() ? "an exact scan of the region's postings"
+          vectors / REGIONS <= settings.exactFilterDocs() ? "an exact scan of the region's documents (their vectors in blocks)"
               : ivf ? "an inverted-file search" : "a filtered graph search");
       System.out.println(BenchLine.named("ann")
           .withDecimals("recall_at_100", shippedAll.recall, 3)

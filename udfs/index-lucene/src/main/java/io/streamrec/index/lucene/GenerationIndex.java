@@ -387,12 +387,29 @@ final class GenerationIndex {
       }
       return;
     }
+    boolean check = !f.drivingTermsSuffice;
+    float[] out = new float[BlockScores.WIDTH];
     for (Term t : f.drivingTerms) {
+      LeafColumns.TermBlocks tb = c.termBlocks(r, t);
+      if (tb != null) {
+        int blockFloats = BlockScores.blockFloats(c.dim);
+        for (int b = 0; b < tb.blockCount(); b++) {
+          int mask = BlockScores.score(tb.blocks, b * blockFloats, q, c.dim, top.threshold(), out);
+          while (mask != 0) {
+            int lane = Integer.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            int doc = tb.slotDoc[b * BlockScores.WIDTH + lane];
+            if (doc >= 0 && (live == null || live.get(doc)) && (!check || f.acceptAttributes(c, doc))) {
+              offer(c, leaf, doc, out[lane], f, top);
+            }
+          }
+        }
+        continue;
+      }
       PostingsEnum docs = r.postings(t, PostingsEnum.NONE);
       if (docs == null) {
         continue;
       }
-      boolean check = !f.drivingTermsSuffice;
       for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
         if ((live == null || live.get(doc)) && (!check || f.acceptAttributes(c, doc))) {
           offer(c, leaf, doc, c.dot(doc, q), f, top);

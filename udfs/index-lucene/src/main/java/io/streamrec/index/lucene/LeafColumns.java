@@ -116,6 +116,70 @@ final class LeafColumns {
     return c;
   }
 
+  /**
+   * A filter term's documents (deleted ones included: live docs are checked at query time) with their vectors in
+   * {@link BlockScores} blocks, for exact scans of the documents a selective filter leaves. Scanning a region's
+   * postings decoded them and scored one document at a time (≈ 40 ns per document at 100,000 × 64-d); blocks
+   * score 16 at once from contiguous memory.
+   */
+  static final class TermBlocks {
+    /** Document of each block lane; -1 pads the last block. */
+    final int[] slotDoc;
+    final float[] blocks;
+
+    TermBlocks(int[] slotDoc, float[] blocks) {
+      this.slotDoc = slotDoc;
+      this.blocks = blocks;
+    }
+
+    int blockCount() {
+      return slotDoc.length / BlockScores.WIDTH;
+    }
+  }
+
+  private final Map<Term, TermBlocks> termBlocks = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong termBlockFloats = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * The blocks of {@code t}'s documents, built on first use and kept (segments never change), or null once the
+   * blocks kept would hold more than twice the segment's vectors (many distinct filter terms, e.g. categories):
+   * the caller then scans the postings.
+   */
+  TermBlocks termBlocks(LeafReader leaf, Term t) throws IOException {
+    TermBlocks tb = termBlocks.get(t);
+    if (tb != null) {
+      return tb;
+    }
+    int n = docFreq(leaf, t);
+    long floats = (long) ((n + BlockScores.WIDTH - 1) / BlockScores.WIDTH) * BlockScores.blockFloats(dim);
+    if (termBlockFloats.get() + floats > 2L * vectors.length) {
+      return null;
+    }
+    synchronized (termBlocks) {
+      tb = termBlocks.get(t);
+      if (tb != null) {
+        return tb;
+      }
+      int[] slotDoc = new int[(int) (floats / dim)];
+      java.util.Arrays.fill(slotDoc, -1);
+      float[] blocks = new float[(int) floats];
+      org.apache.lucene.index.PostingsEnum docs = leaf.postings(t, org.apache.lucene.index.PostingsEnum.NONE);
+      int slot = 0;
+      if (docs != null) {
+        for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS && slot < slotDoc.length;
+            doc = docs.nextDoc()) {
+          BlockScores.put(blocks, (slot / BlockScores.WIDTH) * BlockScores.blockFloats(dim), slot % BlockScores.WIDTH,
+              vectors, doc * dim, dim);
+          slotDoc[slot++] = doc;
+        }
+      }
+      tb = new TermBlocks(slotDoc, blocks);
+      termBlocks.put(t, tb);
+      termBlockFloats.addAndGet(floats);
+      return tb;
+    }
+  }
+
   /** The segment's document frequency of {@code t}, looked up in the term dictionary once. */
   int docFreq(LeafReader leaf, Term t) throws IOException {
     Integer n = docFreqs.get(t);
