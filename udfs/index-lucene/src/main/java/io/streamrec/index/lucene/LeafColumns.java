@@ -29,6 +29,18 @@ final class LeafColumns {
   final int[] category;
   /** Region ordinals per document; null means sold everywhere. */
   final int[][] regions;
+  /**
+   * The filter columns of each document in one int, so a filter check reads one cache line instead of four: bit 0
+   * in stock, bits 1–8 minimum age ({@link #AGE_OVERFLOW}: read {@link #minAge}), bits 9–20 category ordinal
+   * ({@link #CATEGORY_OVERFLOW}: read {@link #category}), bits 21–31 region (0 sold everywhere, else ordinal + 1;
+   * {@link #REGION_OVERFLOW}: several or a large ordinal, read {@link #regions}).
+   */
+  final int[] packed;
+  static final int AGE_OVERFLOW = 0xFF;
+  static final int CATEGORY_OVERFLOW = 0xFFF;
+  static final int REGION_OVERFLOW = 0x7FF;
+  /** The document of each id, the one live when the segment was read if it holds several (older, deleted). */
+  private final Map<String, Integer> docOfId;
   /** The segment's HNSW graph on the heap, when it was asked for and could be copied (see {@link HeapGraph}). */
   HeapGraph graph;
   /** The segment's inverted-file partition, when it was asked for (see {@link IvfLists}). */
@@ -47,6 +59,27 @@ final class LeafColumns {
     this.minAge = new int[maxDoc];
     this.category = new int[maxDoc];
     this.regions = new int[maxDoc][];
+    this.packed = new int[maxDoc];
+    this.docOfId = new java.util.HashMap<>(Math.max(4, (int) (maxDoc / 0.75f) + 1));
+  }
+
+  /** The document of {@code id} in this segment (see {@link #docOfId}), or -1. */
+  int docOf(String id) {
+    Integer d = docOfId.get(id);
+    return d == null ? -1 : d;
+  }
+
+  private void pack(org.apache.lucene.util.Bits live) {
+    for (int doc = 0; doc < maxDoc; doc++) {
+      int age = minAge[doc] >= 0 && minAge[doc] < AGE_OVERFLOW ? minAge[doc] : AGE_OVERFLOW;
+      int cat = category[doc] >= 0 && category[doc] < CATEGORY_OVERFLOW ? category[doc] : CATEGORY_OVERFLOW;
+      int[] r = regions[doc];
+      int reg = r == null ? 0 : r.length == 1 && r[0] + 1 < REGION_OVERFLOW ? r[0] + 1 : REGION_OVERFLOW;
+      packed[doc] = (inStock[doc] ? 1 : 0) | age << 1 | cat << 9 | reg << 21;
+      if (ids[doc] != null && (live == null || live.get(doc) || !docOfId.containsKey(ids[doc]))) {
+        docOfId.put(ids[doc], doc);
+      }
+    }
   }
 
   /** How a large segment is searched when the planner does not scan it exactly. */
@@ -108,6 +141,7 @@ final class LeafColumns {
       }
       c.regions[doc] = n == 1 && r[0] == everywhere ? null : r;
     }
+    c.pack(leaf.getLiveDocs());
     if (search == Search.GRAPH) {
       c.graph = HeapGraph.copyOf(leaf, ItemDocuments.VECTOR, c, withVectors);
     } else if (search == Search.IVF) {
