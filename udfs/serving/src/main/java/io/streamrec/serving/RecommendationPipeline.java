@@ -212,8 +212,6 @@ public final class RecommendationPipeline {
     final List<String> reasons = new ArrayList<>();
     final CandidateFilters.Counts filtered = new CandidateFilters.Counts();
     final Map<RetrievalSource, Integer> perSource = new EnumMap<>(RetrievalSource.class);
-    /** The item records read for this request, by item id (their decodes are left on them). */
-    final Map<String, FeatureRecord> itemRecords = new HashMap<>();
     long stageStart;
     String retrievalModel = "trending";
     String rankingModel = "none";
@@ -388,10 +386,17 @@ public final class RecommendationPipeline {
         candidates.forEach(c -> itemKeys.add(new FeatureKey(StoreLayout.ItemBins.SET, c.itemId())));
         try {
           Map<FeatureKey, FeatureRecord> rs = await(store.readAll(itemKeys), "feature store (items)");
-          rs.forEach((k, r) -> {
-            items.put(k.id(), decoded.view(k.id(), r, now));
-            itemRecords.put(k.id(), r);
-          });
+          // itemKeys.get(i) is candidates.get(i)'s key: the candidate carries its view and ranker row from here on,
+          // so the ranking stages look nothing up by id
+          for (int i = 0; i < itemKeys.size(); i++) {
+            FeatureKey k = itemKeys.get(i);
+            FeatureRecord r = rs.get(k);
+            if (r != null) {
+              ItemFeatureView view = decoded.view(k.id(), r, now);
+              items.put(k.id(), view);
+              candidates.get(i).attachFeatures(view, decoded.itemFeatures(r, view));
+            }
+          }
           catalogChecked = true;
         } catch (Unavailable e) {
           reasons.add(e.getMessage());
@@ -521,9 +526,7 @@ public final class RecommendationPipeline {
       RankerFeatures.UserContext ctx = RankerFeatures.UserContext.of(user);
       for (int i = 0; i < n; i++) {
         Candidate c = candidates.get(i);
-        ItemFeatureView item = items.get(c.itemId());
-        RankerFeatures.write(ctx, item, decoded.itemFeatures(itemRecords.get(c.itemId()), item), c.annScore(), rows,
-            i * width);
+        RankerFeatures.write(ctx, c.features(), c.itemRow(), c.annScore(), rows, i * width);
       }
       // Row r of `rows` belongs to order[r]'s candidate; the stages reorder `order`, never the rows.
       List<Candidate> head = new ArrayList<>(candidates.subList(0, n));

@@ -16,9 +16,28 @@ public final class Candidate {
   private double annScore = Double.NaN;
   private double rankScore = Double.NaN;
   private double firstStageScore = Double.NaN;
+  private io.streamrec.core.features.ItemFeatureView features;
+  private float[] itemRow;
 
   public Candidate(String itemId) {
     this.itemId = itemId;
+  }
+
+  /**
+   * The item's features as read for this request and its part of the ranker's row (read-only, shared), once the
+   * catalog lookup has attached them; null before, or when the store has no record of the item.
+   */
+  public io.streamrec.core.features.ItemFeatureView features() {
+    return features;
+  }
+
+  public float[] itemRow() {
+    return itemRow;
+  }
+
+  public void attachFeatures(io.streamrec.core.features.ItemFeatureView view, float[] row) {
+    this.features = view;
+    this.itemRow = row;
   }
 
   public String itemId() {
