@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * {@link JobConfig#fromArgs} (and name only options it knows: {@code ParameterTool} would ignore a misspelt one and
  * fall back to the embedded default), the feature store and vector index are networked ones (an embedded store
  * lives in one TaskManager's JVM and is not shared with the others), its {@code entryClass} is a job's source, and
- * its {@code jarURI} is that job module's shaded jar.
+ * its {@code jarURI} is that job module's shaded jar; and every host the arguments name (Kafka bootstrap servers,
+ * Aerospike seeds, the Vespa endpoint) is a Service, a StatefulSet pod under its headless Service, or Strimzi's
+ * bootstrap Service of a {@code Kafka}, defined in {@code k8s/base} with that port.
  */
 class KubernetesJobArgsTest {
   private static final Pattern JAR = Pattern.compile("local:///opt/flink/usrlib/(.+)-job\\.jar");
@@ -106,6 +108,31 @@ class KubernetesJobArgsTest {
       assertThat(jar.group(1)).as("%s: the jar of %s", name, modules.get(0).getFileName())
           .isEqualTo(artifactId + "-" + version);
     }
+  }
+
+  @Test
+  void everyHostInTheArgsIsAServiceOfTheManifests() throws IOException {
+    Path root = K8sManifests.repoRoot();
+    List<JsonNode> docs = K8sManifests.baseResources();
+    List<String> problems = new ArrayList<>();
+    int hosts = 0;
+    for (JsonNode d : flinkDeployments(root)) {
+      String name = d.path("metadata").path("name").asText();
+      JobConfig config = JobConfig.fromArgs(args(d));
+      List<String> hostPorts = new ArrayList<>(List.of(config.bootstrapServers().split(",")));
+      hostPorts.addAll(AerospikeSettings.parse(config.featureStore().uri()).hosts());
+      URI vespa = URI.create(config.vectorIndex().uri());
+      hostPorts.add(vespa.getHost() + ":" + (vespa.getPort() < 0 ? 8080 : vespa.getPort()));
+      for (String hostPort : hostPorts) {
+        int colon = hostPort.lastIndexOf(':');
+        K8sManifests.unresolved(hostPort.substring(0, colon).trim(),
+            Integer.parseInt(hostPort.substring(colon + 1).trim()), docs)
+            .ifPresent(p -> problems.add(name + ": " + p));
+        hosts++;
+      }
+    }
+    assertThat(hosts).isGreaterThanOrEqualTo(9);
+    assertThat(problems).as("job.args hosts that nothing in k8s/base creates").isEmpty();
   }
 
   private static String between(String s, String open, String close) {
