@@ -220,12 +220,13 @@ public final class AnnBenchmark implements Callable<Integer> {
       }
       String how = ivf
           ? String.format(Locale.ROOT, "ivfScanFactor=%.0f (lists of ~%d documents scanned, best centroid first, "
-              + "until %d documents are seen for k=%d)", settings.ivfScanFactor(), settings.ivfListDocs(),
-              (int) Math.ceil(k * settings.ivfScanFactor()), k)
+              + "until they hold %d documents that pass the filter, for k=%d)", settings.ivfScanFactor(),
+              settings.ivfListDocs(), (int) Math.ceil(k * settings.ivfScanFactor()), k)
           : String.format(Locale.ROOT, "efFactor=%.1f (graph search explores %d candidates for k=%d)",
               settings.efFactor(), (int) Math.ceil(k * settings.efFactor()), k);
       System.out.printf(Locale.ROOT, "%nshipped settings: %s; the 10%% filter is answered by %s%n", how,
-          vectors / REGIONS <= settings.exactFilterDocs() ? "an exact scan of the region's documents (their vectors in blocks)"
+          vectors / REGIONS <= settings.exactFilterDocs()
+              ? "an exact scan of the region's documents (their vectors in blocks)"
               : ivf ? "an inverted-file search" : "a filtered graph search");
       System.out.println(BenchLine.named("ann")
           .withDecimals("recall_at_100", shippedAll.recall, 3)
