@@ -17,6 +17,16 @@ final class BlockScores {
     return dim * WIDTH;
   }
 
+  /** Blocks needed for {@code n} documents (the last one padded). */
+  static int blocksFor(int n) {
+    return (n + WIDTH - 1) / WIDTH;
+  }
+
+  /** Writes {@code vector} into slot {@code slot} (block {@code slot / WIDTH}, lane {@code slot % WIDTH}). */
+  static void putSlot(float[] blocks, int slot, float[] vector, int vectorOffset, int dim) {
+    put(blocks, (slot / WIDTH) * blockFloats(dim), slot % WIDTH, vector, vectorOffset, dim);
+  }
+
   /** Writes {@code vector} as lane {@code lane} of the block starting at {@code offset}. */
   static void put(float[] blocks, int offset, int lane, float[] vector, int vectorOffset, int dim) {
     for (int d = 0; d < dim; d++) {

@@ -21,7 +21,6 @@ final class IvfLists {
   /** Documents in the partition (those with a vector). */
   final int docs;
   private final float[] centroids;
-  private final int centroidBlocks;
   /** First block of list {@code l}; {@code blockStart[lists]} is the number of blocks. */
   private final int[] blockStart;
   private final int[] listDocs;
@@ -34,7 +33,6 @@ final class IvfLists {
     this.dim = dim;
     this.centroids = centroids;
     this.lists = lists;
-    this.centroidBlocks = (lists + BlockScores.WIDTH - 1) / BlockScores.WIDTH;
     this.blockStart = blockStart;
     this.listDocs = listDocs;
     this.blocks = blocks;
@@ -72,7 +70,7 @@ final class IvfLists {
     }
     int[] blockStart = new int[lists + 1];
     for (int l = 0; l < lists; l++) {
-      blockStart[l + 1] = blockStart[l] + (sizes[l] + BlockScores.WIDTH - 1) / BlockScores.WIDTH;
+      blockStart[l + 1] = blockStart[l] + BlockScores.blocksFor(sizes[l]);
     }
     int totalBlocks = blockStart[lists];
     float[] blocks = new float[totalBlocks * BlockScores.blockFloats(dim)];
@@ -82,16 +80,14 @@ final class IvfLists {
     for (int i = 0; i < n; i++) {
       int l = assignment[i];
       int slot = blockStart[l] * BlockScores.WIDTH + fill[l]++;
-      int block = slot / BlockScores.WIDTH;
-      BlockScores.put(blocks, block * BlockScores.blockFloats(dim), slot % BlockScores.WIDTH, c.vectors,
-          members[i] * dim, dim);
+      BlockScores.putSlot(blocks, slot, c.vectors, members[i] * dim, dim);
       slotDoc[slot] = members[i];
     }
     return new IvfLists(dim, centroids, lists, blockStart, sizes, blocks, slotDoc, n);
   }
 
   private static int paddedLists(int lists) {
-    return ((lists + BlockScores.WIDTH - 1) / BlockScores.WIDTH) * BlockScores.WIDTH;
+    return BlockScores.blocksFor(lists) * BlockScores.WIDTH;
   }
 
   /**
@@ -155,13 +151,12 @@ final class IvfLists {
   }
 
   private static void placeCentroid(float[] centroids, int list, float[] v, int offset, int dim) {
-    int block = list / BlockScores.WIDTH;
-    BlockScores.put(centroids, block * BlockScores.blockFloats(dim), list % BlockScores.WIDTH, v, offset, dim);
+    BlockScores.putSlot(centroids, list, v, offset, dim);
   }
 
   /** Scores every centroid into {@code scores} (padded to whole blocks). */
   private static void scoreCentroids(float[] centroids, int lists, float[] q, int dim, float[] scores) {
-    int blocks = (lists + BlockScores.WIDTH - 1) / BlockScores.WIDTH;
+    int blocks = BlockScores.blocksFor(lists);
     float[] out = new float[BlockScores.WIDTH];
     for (int b = 0; b < blocks; b++) {
       BlockScores.score(centroids, b * BlockScores.blockFloats(dim), q, dim, Float.NEGATIVE_INFINITY, out);
@@ -189,7 +184,7 @@ final class IvfLists {
    * documents scanned.
    */
   int search(LeafColumns c, int leaf, float[] q, CompiledFilter f, Bits live, TopK top, int minPassing) {
-    float[] scores = new float[centroidBlocks * BlockScores.WIDTH];
+    float[] scores = new float[paddedLists(lists)];
     scoreCentroids(centroids, lists, q, dim, scores);
     // The lists to probe, best first: enough for minPassing at the mean list length, twice over; the rest are
     // ordered only if those run out first (a restrictive filter).
@@ -253,10 +248,5 @@ final class IvfLists {
     int[] k = {0};
     t.drainBestFirst((score, ignored, l) -> order[k[0]++] = l);
     return order;
-  }
-
-  /** Heap held by the partition, in bytes (for the index's statistics). */
-  long bytes() {
-    return 4L * (centroids.length + blocks.length + slotDoc.length + blockStart.length + listDocs.length);
   }
 }

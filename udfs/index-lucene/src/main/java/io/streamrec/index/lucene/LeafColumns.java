@@ -185,7 +185,7 @@ final class LeafColumns {
       return tb;
     }
     int n = docFreq(leaf, t);
-    long floats = (long) ((n + BlockScores.WIDTH - 1) / BlockScores.WIDTH) * BlockScores.blockFloats(dim);
+    long floats = (long) BlockScores.blocksFor(n) * BlockScores.blockFloats(dim);
     if (termBlockFloats.get() + floats > 2L * vectors.length) {
       return null;
     }
@@ -202,8 +202,7 @@ final class LeafColumns {
       if (docs != null) {
         for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS && slot < slotDoc.length;
             doc = docs.nextDoc()) {
-          BlockScores.put(blocks, (slot / BlockScores.WIDTH) * BlockScores.blockFloats(dim), slot % BlockScores.WIDTH,
-              vectors, doc * dim, dim);
+          BlockScores.putSlot(blocks, slot, vectors, doc * dim, dim);
           slotDoc[slot++] = doc;
         }
       }

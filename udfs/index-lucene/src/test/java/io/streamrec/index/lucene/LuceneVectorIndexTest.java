@@ -237,15 +237,20 @@ class LuceneVectorIndexTest {
     // 30 distinct vectors, 100 items each: nearly all of level 0 is out of the entry node's reach (a search answered
     // 33 of 200), too much to link back in; the segment is scanned exactly instead
     List<Item> items = withDuplicates(0, 30, 100);
-    Random r = new Random(3);
     try (LuceneVectorIndex index = compactedGraphIndex(items)) {
-      for (int q = 0; q < 5; q++) {
-        float[] query = items.get(r.nextInt(30)).v();
-        List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
-        assertThat(hits).as("query %d", q).hasSize(200);
-        assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
-            org.assertj.core.api.Assertions.within(1e-4f)));
-      }
+      assertEveryCopyIsFound(index, items);
+    }
+  }
+
+  /** Five searches for one of the 30 shared vectors of {@code withDuplicates(0, 30, 100)}: 200 answers, 100 copies. */
+  private static void assertEveryCopyIsFound(LuceneVectorIndex index, List<Item> items) {
+    Random r = new Random(3);
+    for (int q = 0; q < 5; q++) {
+      float[] query = items.get(r.nextInt(30)).v();
+      List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
+      assertThat(hits).as("query %d", q).hasSize(200);
+      assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
+          org.assertj.core.api.Assertions.within(1e-4f)));
     }
   }
 
@@ -305,15 +310,8 @@ class LuceneVectorIndexTest {
   @Test
   void invertedFileListsOfManyDuplicateVectorsStillAnswerEveryDocumentAskedFor() {
     List<Item> items = withDuplicates(0, 30, 100);
-    Random r = new Random(3);
     try (LuceneVectorIndex index = compactedIvfIndex(items)) {
-      for (int q = 0; q < 5; q++) {
-        float[] query = items.get(r.nextInt(30)).v();
-        List<Hit> hits = index.searchNow(query, 200, SearchFilter.none());
-        assertThat(hits).as("query %d", q).hasSize(200);
-        assertThat(hits.subList(0, 100)).allSatisfy(h -> assertThat(h.score()).isCloseTo(1f,
-            org.assertj.core.api.Assertions.within(1e-4f)));
-      }
+      assertEveryCopyIsFound(index, items);
     }
   }
 }
