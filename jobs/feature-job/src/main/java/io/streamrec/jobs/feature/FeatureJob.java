@@ -20,10 +20,12 @@ import io.streamrec.jobs.common.store.FeatureStoreSink;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -55,10 +57,10 @@ public final class FeatureJob {
 
   /** Tuning with defaults. */
   public record Settings(Duration outOfOrderness, Duration idleness, Duration flushInterval, Duration userStateTtl,
-      Duration itemStateTtl) {
+      Duration itemStateTtl, int maxRegions) {
     public static Settings defaults() {
       return new Settings(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMillis(200),
-          Duration.ofDays(30), Duration.ofDays(365));
+          Duration.ofDays(30), Duration.ofDays(365), RegionBound.DEFAULT_MAX_REGIONS);
     }
   }
 
@@ -152,7 +154,7 @@ public final class FeatureJob {
     SingleOutputStreamOperator<EnrichedInteraction> enriched = timedItems
         .connect(timedInteractions)
         .keyBy(i -> i.itemId, i -> i.itemId)
-        .process(new ItemFeaturesFn(flushMs, ttl(settings.itemStateTtl())))
+        .process(new ItemFeaturesFn(flushMs, ttl(settings.itemStateTtl()), settings.maxRegions()))
         .name("item features").uid("item-features");
     enriched.getSideOutput(ItemFeaturesFn.ITEM_STATES)
         .sinkTo(sinks.items()).name("feature store: items").uid("store-items");
@@ -173,7 +175,7 @@ public final class FeatureJob {
 
     // From the de-duplicated stream, so a re-sent purchase does not count twice in trending either.
     enriched
-        .flatMap(new ToRegionEvents(trending)).name("purchases per region").uid("region-events")
+        .flatMap(new ToRegionEvents(trending, settings.maxRegions())).name("purchases per region").uid("region-events")
         .keyBy(e -> e.region)
         .process(new TrendingByRegion(trending, Time.days(90), flushMs))
         .name("trending by region").uid("trending-by-region")
@@ -201,13 +203,24 @@ public final class FeatureJob {
     env.execute(NAME);
   }
 
-  /** Each counted interaction contributes to its region's list and to the global list. */
-  static final class ToRegionEvents implements FlatMapFunction<EnrichedInteraction, RegionEvent> {
+  /**
+   * Each counted interaction contributes to its region's list and to the global list; regions past the
+   * {@link RegionBound} only to the global one ({@code regionsOverBound} counts those events).
+   */
+  static final class ToRegionEvents extends RichFlatMapFunction<EnrichedInteraction, RegionEvent> {
     private static final long serialVersionUID = 1L;
     private final TrendingFeatures trending;
+    private final RegionBound regions;
+    private transient Counter overBound;
 
-    ToRegionEvents(TrendingFeatures trending) {
+    ToRegionEvents(TrendingFeatures trending, int maxRegions) {
       this.trending = trending;
+      this.regions = new RegionBound(maxRegions);
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+      overBound = getRuntimeContext().getMetricGroup().counter("regionsOverBound");
     }
 
     @Override
@@ -218,7 +231,11 @@ public final class FeatureJob {
         return;
       }
       for (String region : trending.regionsOf(i.region)) {
-        out.collect(RegionEvent.of(region, i.itemId, w, i.ts));
+        if (regions.admit(region)) {
+          out.collect(RegionEvent.of(region, i.itemId, w, i.ts));
+        } else {
+          overBound.inc();
+        }
       }
     }
   }

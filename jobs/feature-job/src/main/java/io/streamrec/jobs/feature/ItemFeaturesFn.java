@@ -9,6 +9,7 @@ import io.streamrec.core.features.ItemFeatureState;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -24,7 +25,8 @@ import org.apache.flink.util.OutputTag;
  * item's state is written to the store at most once per flush interval.
  *
  * <p>Metrics: {@code interactionsPerSecond_<type>} (meters), {@code lateEvents} (behind the watermark; still
- * counted while their time bucket is kept), {@code duplicateEvents}, {@code catalogUpdates}, {@code staleCatalog}.
+ * counted while their time bucket is kept), {@code duplicateEvents}, {@code catalogUpdates}, {@code staleCatalog}, {@code expiredKeys} (items
+ * whose state was dropped {@code stateTtl} after their last change; see {@link KeyTimers}).
  */
 public final class ItemFeaturesFn
     extends KeyedCoProcessFunction<String, Item, Interaction, EnrichedInteraction> {
@@ -39,28 +41,36 @@ public final class ItemFeaturesFn
 
   private final long flushIntervalMs;
   private final Time stateTtl;
+  private final RegionBound regions;
 
   private transient ValueState<ItemFeatureState> state;
-  private transient ValueState<Long> pendingFlush;
+  private transient ValueState<KeyTimers> timers;
   private transient Map<InteractionType, Counter> byType;
   private transient Counter late;
   private transient Counter duplicates;
   private transient Counter catalogUpdates;
   private transient Counter staleCatalog;
+  private transient Counter expired;
 
   /**
    * @param flushIntervalMs write a changed item at most once per this many ms of processing time; 0 writes every
    *     change at once (bounded inputs in tests: processing-time timers do not fire after the input ends)
    */
   public ItemFeaturesFn(long flushIntervalMs, Time stateTtl) {
+    this(flushIntervalMs, stateTtl, RegionBound.DEFAULT_MAX_REGIONS);
+  }
+
+  /** @param maxRegions the most distinct regions whose newest-items boards this subtask feeds (see RegionBound) */
+  public ItemFeaturesFn(long flushIntervalMs, Time stateTtl, int maxRegions) {
     this.flushIntervalMs = flushIntervalMs;
     this.stateTtl = stateTtl;
+    this.regions = new RegionBound(maxRegions);
   }
 
   @Override
   public void open(Configuration parameters) {
-    state = getRuntimeContext().getState(States.expiringState("item-features", FeatureStateTypes.ITEMS, stateTtl));
-    pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("item-features", FeatureStateTypes.ITEMS));
+    timers = getRuntimeContext().getState(KeyTimers.descriptor());
     var group = getRuntimeContext().getMetricGroup();
     byType = new EnumMap<>(InteractionType.class);
     for (InteractionType t : InteractionType.values()) {
@@ -72,6 +82,7 @@ public final class ItemFeaturesFn
     duplicates = group.counter("duplicateEvents");
     catalogUpdates = group.counter("catalogUpdates");
     staleCatalog = group.counter("staleCatalog");
+    expired = group.counter("expiredKeys");
   }
 
   private ItemFeatureState current(String itemId) throws Exception {
@@ -90,7 +101,9 @@ public final class ItemFeaturesFn
             item.ts));
         if (item.regions != null) {
           for (String region : item.regions) {
-            ctx.output(NEW_ITEMS, RegionEvent.of(region, item.itemId, 1, item.ts));
+            if (regions.admit(region)) {
+              ctx.output(NEW_ITEMS, RegionEvent.of(region, item.itemId, 1, item.ts));
+            }
           }
         }
       }
@@ -101,13 +114,12 @@ public final class ItemFeaturesFn
     changed(s, ctx);
   }
 
-  /** Writes now (flush interval 0) or arms the coalescing timer. */
+  /** Writes now (flush interval 0) or arms the coalescing timer; (re)starts the key's expiry. */
   private void changed(ItemFeatureState s, Context ctx) throws Exception {
     if (flushIntervalMs == 0) {
       ctx.output(ITEM_STATES, s);
-    } else {
-      CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
     }
+    KeyTimers.changed(timers, ctx.timerService(), flushIntervalMs, stateTtl.toMilliseconds());
   }
 
   @Override
@@ -129,10 +141,18 @@ public final class ItemFeaturesFn
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedInteraction> out) throws Exception {
-    pendingFlush.clear();
-    ItemFeatureState s = state.value();
-    if (s != null) {
-      ctx.output(ITEM_STATES, s);
+    switch (KeyTimers.fire(timers, ctx.timerService(), timestamp, stateTtl.toMilliseconds())) {
+      case FLUSH -> {
+        ItemFeatureState s = state.value();
+        if (s != null) {
+          ctx.output(ITEM_STATES, s);
+        }
+      }
+      case EXPIRE -> {
+        state.clear();
+        expired.inc();
+      }
+      case NOTHING -> { }
     }
   }
 }

@@ -4,6 +4,7 @@ import io.streamrec.core.contract.User;
 import io.streamrec.core.features.EnrichedInteraction;
 import io.streamrec.core.features.UserFeatureState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
@@ -12,9 +13,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by user id: the user's profile (from {@code users}) and interaction features, emitted for the store at most
- * once per flush interval. State expires after {@code stateTtl} without an update, as the store record does.
+ * once per flush interval. State expires after {@code stateTtl} without an update ({@link KeyTimers}), as the store record does.
  *
- * <p>Metrics: {@code profileUpdates}, {@code duplicateEvents}, {@code lateEvents}.
+ * <p>Metrics: {@code profileUpdates}, {@code duplicateEvents}, {@code lateEvents}, {@code expiredKeys}.
  */
 public final class UserFeaturesFn
     extends KeyedCoProcessFunction<String, User, EnrichedInteraction, UserFeatureState> {
@@ -24,10 +25,11 @@ public final class UserFeaturesFn
   private final Time stateTtl;
 
   private transient ValueState<UserFeatureState> state;
-  private transient ValueState<Long> pendingFlush;
+  private transient ValueState<KeyTimers> timers;
   private transient Counter profiles;
   private transient Counter duplicates;
   private transient Counter late;
+  private transient Counter expired;
 
   /** @param flushIntervalMs as in {@link ItemFeaturesFn}: 0 writes every change at once */
   public UserFeaturesFn(long flushIntervalMs, Time stateTtl) {
@@ -37,12 +39,13 @@ public final class UserFeaturesFn
 
   @Override
   public void open(Configuration parameters) {
-    state = getRuntimeContext().getState(States.expiringState("user-features", FeatureStateTypes.USERS, stateTtl));
-    pendingFlush = getRuntimeContext().getState(States.pendingFlushState());
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("user-features", FeatureStateTypes.USERS));
+    timers = getRuntimeContext().getState(KeyTimers.descriptor());
     var group = getRuntimeContext().getMetricGroup();
     profiles = group.counter("profileUpdates");
     duplicates = group.counter("duplicateEvents");
     late = group.counter("lateEvents");
+    expired = group.counter("expiredKeys");
   }
 
   private UserFeatureState current(String userId) throws Exception {
@@ -59,13 +62,12 @@ public final class UserFeaturesFn
     changed(s, ctx, out);
   }
 
-  /** Writes now (flush interval 0) or arms the coalescing timer. */
+  /** Writes now (flush interval 0) or arms the coalescing timer; (re)starts the key's expiry. */
   private void changed(UserFeatureState s, Context ctx, Collector<UserFeatureState> out) throws Exception {
     if (flushIntervalMs == 0) {
       out.collect(s);
-    } else {
-      CoalescedFlush.markDirty(pendingFlush, ctx.timerService(), flushIntervalMs);
     }
+    KeyTimers.changed(timers, ctx.timerService(), flushIntervalMs, stateTtl.toMilliseconds());
   }
 
   @Override
@@ -85,10 +87,18 @@ public final class UserFeaturesFn
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserFeatureState> out) throws Exception {
-    pendingFlush.clear();
-    UserFeatureState s = state.value();
-    if (s != null) {
-      out.collect(s);
+    switch (KeyTimers.fire(timers, ctx.timerService(), timestamp, stateTtl.toMilliseconds())) {
+      case FLUSH -> {
+        UserFeatureState s = state.value();
+        if (s != null) {
+          out.collect(s);
+        }
+      }
+      case EXPIRE -> {
+        state.clear();
+        expired.inc();
+      }
+      case NOTHING -> { }
     }
   }
 }

@@ -74,7 +74,7 @@ class FeatureJobRestoreITCase {
 
     JobConfig config = JobConfig.fromArgs("--feature-store", "embedded:" + storeName);
     FeatureJob.Settings settings = new FeatureJob.Settings(Duration.ofSeconds(10), Duration.ofSeconds(1),
-        Duration.ZERO, Duration.ofDays(30), Duration.ofDays(365));
+        Duration.ZERO, Duration.ofDays(30), Duration.ofDays(365), 1_000);
     TrendingFeatures trending = TrendingFeatures.defaults();
     new FeatureJob(config, settings,
         failingOnceAfterACheckpoint(records("interactions", interactions), storeName, log.items()),

@@ -161,13 +161,36 @@ class ItemAndUserFeaturesFnTest {
   @Test
   void itemStateExpiresAfterItsTtl() throws Exception {
     var h = items(0);
-    h.setStateTtlProcessingTime(0);
+    long day = Time.days(1).toMilliseconds();
+    h.setProcessingTime(0);
     h.processElement2(event("e1", "u1", "i1", InteractionType.VIEW, T0), T0);
-    h.setStateTtlProcessingTime(Time.days(1).toMilliseconds() + 1);
+    h.setProcessingTime(day + 1); // the expiry timer fires: nothing changed for a day
+    assertThat(h.numKeyedStateEntries()).isZero();
     h.processElement2(event("e2", "u1", "i1", InteractionType.VIEW, T0 + 1), T0 + 1);
     List<ItemFeatureState> writes = itemWrites(h);
     // The second write starts from an empty state: one view, not two.
     assertThat(writes.get(writes.size() - 1).view(T0 + 1).count(InteractionType.VIEW, WindowRange.H1)).isEqualTo(1);
+  }
+
+  @Test
+  void aChangedKeyDoesNotExpireUntilATtlAfterItsLastChange() throws Exception {
+    var h = users(0);
+    long day = Time.days(1).toMilliseconds();
+    h.setProcessingTime(0);
+    h.processElement2(EnrichedInteraction.of(event("e1", "u1", "i1", InteractionType.VIEW, T0), "c", 1.0), T0);
+    h.setProcessingTime(day / 2);
+    h.processElement2(EnrichedInteraction.of(event("e2", "u1", "i2", InteractionType.VIEW, T0 + 1), "c", 1.0),
+        T0 + 1);
+    h.setProcessingTime(day + 1); // the first expiry timer fires early and is re-armed for day / 2 + day
+    assertThat(h.numKeyedStateEntries()).isPositive();
+    assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+    h.processElement2(EnrichedInteraction.of(event("e3", "u1", "i3", InteractionType.VIEW, T0 + 2), "c", 1.0),
+        T0 + 2);
+    List<UserFeatureState> out = h.extractOutputValues();
+    assertThat(out.get(out.size() - 1).view(T0 + 2).count(InteractionType.VIEW, WindowRange.H1)).isEqualTo(3);
+    h.setProcessingTime(3 * day);
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numProcessingTimeTimers()).isZero();
   }
 
   @Test

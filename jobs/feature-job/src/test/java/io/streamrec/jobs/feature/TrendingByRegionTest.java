@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.core.features.TrendingFeatures;
 import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -117,5 +121,48 @@ class TrendingByRegionTest {
     double expected = features.decay().add(features.decay().add(features.decay().add(
         Double.NEGATIVE_INFINITY, 1, T0), 1, T0), 1, T0);
     assertThat(last().board.scores[0]).isCloseTo(expected, within(1e-9));
+  }
+
+  /** The region's item scores as the operator holds them. */
+  private java.util.Map<String, Double> scores(
+      KeyedOneInputStreamOperatorTestHarness<String, RegionEvent, TrendingUpdate> h, String region) throws Exception {
+    var backend = h.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(region);
+    MapState<String, Double> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("item-log-scores", Types.STRING, Types.DOUBLE));
+    java.util.Map<String, Double> out = new java.util.HashMap<>();
+    for (var e : state.entries()) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  @Test
+  void scoresOlderThanTheTtlArePrunedWithoutBeingRead() throws Exception {
+    long day = 24 * HOUR;
+    harness.setProcessingTime(0);
+    purchase("UK", "old", T0);
+    purchase("UK", "kept", T0 + 80 * day);
+    assertThat(scores(harness, "UK")).containsOnlyKeys("old", "kept");
+    harness.setProcessingTime(TrendingByRegion.PRUNE_INTERVAL_MS); // the next event checks the region
+    purchase("UK", "new", T0 + 91 * day);
+    assertThat(scores(harness, "UK")).containsOnlyKeys("kept", "new");
+  }
+
+  @Test
+  void aRegionKeepsAtMostMaxItemsScoresTheBestOnes() throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new TrendingByRegion(features, Time.days(90), 0, 3)), e -> e.region,
+        Types.STRING);
+    h.open();
+    h.setProcessingTime(0);
+    // Weights 1..5 at the same time: the scores rank e > d > c > b > a.
+    String[] items = {"a", "b", "c", "d", "e"};
+    for (int k = 0; k < items.length; k++) {
+      h.processElement(RegionEvent.of("UK", items[k], k + 1, T0), T0);
+      assertThat(scores(h, "UK").size()).isLessThanOrEqualTo(3);
+    }
+    assertThat(scores(h, "UK")).containsKeys("e", "d");
+    h.close();
   }
 }
