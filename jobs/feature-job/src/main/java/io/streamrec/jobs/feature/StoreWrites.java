@@ -4,7 +4,13 @@ import io.streamrec.core.contract.StoreLayout;
 import io.streamrec.core.features.ItemFeatureState;
 import io.streamrec.core.features.TrendingFeatures;
 import io.streamrec.core.features.UserFeatureState;
+import io.streamrec.core.codec.Bytes;
+import io.streamrec.core.features.StoreForms;
+import io.streamrec.core.store.EncodedRecord;
 import io.streamrec.core.store.FeatureKey;
+import io.streamrec.core.store.RecordForm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.streamrec.core.store.FeatureWrite;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -22,42 +28,57 @@ public final class StoreWrites {
 
   static final class Users implements ElementConverter<UserFeatureState, FeatureWrite> {
     private static final long serialVersionUID = 1L;
+    private transient Bytes.Writer buffer;
 
     @Override
     public FeatureWrite apply(UserFeatureState s, SinkWriter.Context context) {
-      return user(s);
+      if (buffer == null) {
+        buffer = new Bytes.Writer(1024);
+      }
+      return user(s, buffer);
     }
-  }
-
-  /** The store write of a user's state. */
-  public static FeatureWrite user(UserFeatureState s) {
-    // The recent list is also merged as bounded map entries, the store's own list operation (see NewestEntries):
-    // the full set each time, so a write is complete on its own and replays are idempotent.
-    return FeatureWrite.upsert(new FeatureKey(StoreLayout.UserBins.SET, s.userId), withoutRecent(s), s.storeVersion(),
-            USER_TTL)
-        .withMapMerge(new FeatureWrite.NewestEntries(
-            StoreLayout.UserBins.RECENT, s.recentEntries(), UserFeatureState.MAX_RECENT));
-  }
-
-  /** The store write of an item's state. */
-  public static FeatureWrite item(ItemFeatureState s) {
-    return FeatureWrite.upsert(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId), s.toBins(), s.storeVersion(),
-        Duration.ZERO);
-  }
-
-  private static java.util.Map<String, Object> withoutRecent(UserFeatureState s) {
-    java.util.Map<String, Object> bins = new java.util.HashMap<>(s.toBins());
-    bins.remove(StoreLayout.UserBins.RECENT);
-    return bins;
   }
 
   static final class Items implements ElementConverter<ItemFeatureState, FeatureWrite> {
     private static final long serialVersionUID = 1L;
+    private transient Bytes.Writer buffer;
 
     @Override
     public FeatureWrite apply(ItemFeatureState s, SinkWriter.Context context) {
-      return item(s);
+      if (buffer == null) {
+        buffer = new Bytes.Writer(512);
+      }
+      return item(s, buffer);
     }
+  }
+
+  /** The store write of a user's state: the whole record in its compact form ({@link StoreForms#USERS}). */
+  public static FeatureWrite user(UserFeatureState s) {
+    return user(s, new Bytes.Writer(1024));
+  }
+
+  /** The store write of an item's state ({@link StoreForms#ITEMS}); item records do not expire. */
+  public static FeatureWrite item(ItemFeatureState s) {
+    return item(s, new Bytes.Writer(512));
+  }
+
+  static FeatureWrite user(UserFeatureState s, Bytes.Writer buffer) {
+    return FeatureWrite.encoded(new FeatureKey(StoreLayout.UserBins.SET, s.userId),
+        encode(StoreForms.USERS, s, buffer), s.storeVersion(), USER_TTL);
+  }
+
+  static FeatureWrite item(ItemFeatureState s, Bytes.Writer buffer) {
+    return FeatureWrite.encoded(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId),
+        encode(StoreForms.ITEMS, s, buffer), s.storeVersion(), Duration.ZERO);
+  }
+
+  private static <T> EncodedRecord encode(RecordForm<T> form, T value, Bytes.Writer buffer) {
+    try {
+      form.write(value, buffer.reset());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
+    return new EncodedRecord(form, buffer.toByteArray());
   }
 
   static final class Trending implements ElementConverter<TrendingUpdate, FeatureWrite> {

@@ -157,6 +157,10 @@ public final class ItemFeatureState {
    * by concurrent readers as long as nobody applies events to it (serving caches decoded records per version).
    */
   public static ItemFeatureState decode(String itemId, FeatureRecord record) {
+    ItemFeatureState stored = record.decode(StoreForms.ITEMS);
+    if (stored != null) {
+      return stored; // kept in its compact form: no bins to read
+    }
     ItemFeatureState s = empty(itemId);
     s.counts = WindowedCounts.decodeByType(record.bins(), ItemBins.COUNTS_PREFIX);
     if (record.bins().containsKey(ItemBins.DELETED)) {

@@ -244,6 +244,10 @@ public final class UserFeatureState {
 
   /** The view of a stored record; the inverse of {@link #toBins} for everything a reader needs. */
   public static UserFeatureView viewOf(String userId, FeatureRecord record, long asOf) {
+    UserFeatureState stored = record.decode(StoreForms.USERS);
+    if (stored != null) {
+      return stored.view(asOf); // kept in its compact form: no bins to read
+    }
     UserFeatureState s = empty(userId);
     s.counts = WindowedCounts.decodeByType(record.bins(), UserBins.COUNTS_PREFIX);
     Map<String, List<Object>> recent = record.getMap(UserBins.RECENT);

@@ -1,7 +1,6 @@
 package io.streamrec.core.store;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,10 +21,20 @@ import java.util.function.LongSupplier;
  * udfs-core on its own classpath (see flink-conf.yaml, {@code classloader.parent-first-patterns.additional}).
  * Nothing is persisted: the feature job's checkpointed state is the durable copy, and a restart rebuilds the store
  * from it as new events arrive.
+ *
+ * <p>Expired records are dropped when a read finds them and by a background sweep of the shared instances every
+ * {@value #SWEEP_INTERVAL_S} s ({@link #sweepExpired()}), as a store's expiry thread would: a key nobody reads again
+ * does not stay in memory past its TTL.
  */
 public final class EmbeddedFeatureStore implements FeatureStore {
 
   private static final Map<String, EmbeddedFeatureStore> SHARED = new ConcurrentHashMap<>();
+  static final long SWEEP_INTERVAL_S = 60;
+  private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "embedded-feature-store-sweep");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String name;
   private final ConcurrentHashMap<FeatureKey, FeatureRecord> records = new ConcurrentHashMap<>();
@@ -40,7 +52,11 @@ public final class EmbeddedFeatureStore implements FeatureStore {
   /** The JVM-wide instance with this name, created on first use. */
   public static EmbeddedFeatureStore shared(String name) {
     Objects.requireNonNull(name, "name");
-    return SHARED.computeIfAbsent(name, n -> new EmbeddedFeatureStore(n, System::currentTimeMillis, true));
+    return SHARED.computeIfAbsent(name, n -> {
+      EmbeddedFeatureStore store = new EmbeddedFeatureStore(n, System::currentTimeMillis, true);
+      SWEEPER.scheduleWithFixedDelay(store::sweepExpired, SWEEP_INTERVAL_S, SWEEP_INTERVAL_S, TimeUnit.SECONDS);
+      return store;
+    });
   }
 
   /** A private instance (tests), with an injectable clock for TTL checks. */
@@ -67,6 +83,24 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     return (int) records.values().stream().filter(r -> r.expiresAtMillis() > now).count();
   }
 
+  /** Records held, expired or not (what {@link #sweepExpired} bounds); for tests and metrics. */
+  public int storedRecords() {
+    return records.size();
+  }
+
+  /** Drops every expired record; returns how many. The shared instances run this in the background. */
+  public int sweepExpired() {
+    long now = clock.getAsLong();
+    int removed = 0;
+    for (Map.Entry<FeatureKey, FeatureRecord> e : records.entrySet()) {
+      FeatureRecord r = e.getValue();
+      if (r.expiresAtMillis() <= now && records.remove(e.getKey(), r)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   @Override
   public CompletableFuture<Map<FeatureKey, FeatureRecord>> readAll(Collection<FeatureKey> keys) {
     long now = clock.getAsLong();
@@ -90,7 +124,11 @@ public final class EmbeddedFeatureStore implements FeatureStore {
    */
   @Override
   public CompletableFuture<List<WriteOutcome>> writeAll(List<FeatureWrite> writes) {
-    writes.forEach(BinValues::check);
+    for (FeatureWrite w : writes) {
+      if (w.encoded() == null) {
+        BinValues.check(w); // an encoded write's bins are its form's, checked by the form's tests
+      }
+    }
     List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
     for (FeatureWrite w : writes) {
       outcomes.add(w.kind() == FeatureWrite.Kind.DELETE ? delete(w) : upsert(w));
@@ -109,16 +147,21 @@ public final class EmbeddedFeatureStore implements FeatureStore {
           if (live && old.version() > w.version()) {
             return old;
           }
-          Long deletedAt = tombstones.get(k);
+          Long deletedAt = tombstones.isEmpty() ? null : tombstones.get(k);
           if (!live && deletedAt != null && deletedAt > w.version()) {
             return old; // deleted by a newer event: a late, older upsert must not bring the record back
           }
-          tombstones.remove(k);
+          if (!tombstones.isEmpty()) {
+            tombstones.remove(k);
+          }
           outcome[0] = WriteOutcome.APPLIED;
+          if (w.encoded() != null) {
+            return new FeatureRecord(w.encoded(), w.version(), expiresAt); // a whole record: replaces the old one
+          }
           Map<String, Object> merged = live ? new HashMap<>(old.bins()) : new HashMap<>();
           merged.putAll(w.bins());
           for (FeatureWrite.NewestEntries m : w.mapMerges()) {
-            merged.put(m.bin(), mergeNewest(merged.get(m.bin()), m));
+            merged.put(m.bin(), m.mergeInto(merged.get(m.bin())));
           }
           return new FeatureRecord(merged, w.version(), expiresAt);
         });
@@ -141,62 +184,6 @@ public final class EmbeddedFeatureStore implements FeatureStore {
           return null;
         });
     return outcome[0];
-  }
-
-  /** Merges entries into a map bin and keeps the newest (greatest rank) ones; see NewestEntries. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, List<Object>> mergeNewest(Object current, FeatureWrite.NewestEntries m) {
-    Map<String, List<Object>> all = new HashMap<>();
-    if (current instanceof Map<?, ?> map) {
-      all.putAll((Map<String, List<Object>>) map);
-    } else if (current != null) {
-      throw new IllegalArgumentException("bin '" + m.bin() + "' holds a " + current.getClass().getSimpleName()
-          + ", not a map");
-    }
-    for (Map.Entry<String, List<Object>> e : m.entries().entrySet()) {
-      all.put(e.getKey(), List.copyOf(e.getValue()));
-    }
-    if (all.size() <= m.keepNewest()) {
-      return Map.copyOf(all);
-    }
-    Map<String, List<Object>> kept = new HashMap<>();
-    all.entrySet().stream()
-        .sorted(NEWEST_FIRST)
-        .limit(m.keepNewest())
-        .forEach(e -> kept.put(e.getKey(), e.getValue()));
-    return Map.copyOf(kept);
-  }
-
-  /**
-   * Greatest value first, as Aerospike ranks map values: lists compare element by element (numbers numerically,
-   * strings lexically, numbers before strings), a shorter prefix first; fully equal values by the greater key.
-   */
-  private static final Comparator<Map.Entry<String, List<Object>>> NEWEST_FIRST = (x, y) -> {
-    int byValue = compareValues(y.getValue(), x.getValue());
-    return byValue != 0 ? byValue : y.getKey().compareTo(x.getKey());
-  };
-
-  private static int compareValues(List<Object> a, List<Object> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      Object x = a.get(i);
-      Object y = b.get(i);
-      int c;
-      if (x instanceof Number nx && y instanceof Number ny) {
-        c = Double.compare(nx.doubleValue(), ny.doubleValue());
-      } else if (x instanceof String sx && y instanceof String sy) {
-        c = sx.compareTo(sy);
-      } else {
-        c = Integer.compare(typeOrder(x), typeOrder(y));
-      }
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
-  }
-
-  private static int typeOrder(Object v) {
-    return v instanceof Boolean ? 0 : v instanceof Number ? 1 : v instanceof String ? 2 : 3;
   }
 
   /** Shared instances live as long as the JVM; closing one handle must not empty it for the other jobs. */

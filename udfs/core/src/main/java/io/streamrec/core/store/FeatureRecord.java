@@ -14,24 +14,51 @@ import java.util.Objects;
  * instance until the record is rewritten (the embedded store) lets a reader find its decode on the record itself
  * instead of in a map of its own. (A class, not a record, for that slot; equality is the record's: bins, version,
  * expiry.)
+ *
+ * <p>A record written in a {@link RecordForm} ({@link FeatureWrite#encoded}) keeps its bytes ({@link #encoded()}):
+ * its bins are decoded on first use, and a reader of that form decodes the bytes directly.
  */
 public final class FeatureRecord {
 
   public static final long NEVER = Long.MAX_VALUE;
 
-  private final Map<String, Object> bins;
+  private volatile Map<String, Object> bins;
+  private final EncodedRecord encoded;
   private final long version;
   private final long expiresAtMillis;
   private volatile Object decoded;
 
   public FeatureRecord(Map<String, Object> bins, long version, long expiresAtMillis) {
     this.bins = Map.copyOf(bins);
+    this.encoded = null;
+    this.version = version;
+    this.expiresAtMillis = expiresAtMillis;
+  }
+
+  /** A record kept in its form's bytes. */
+  public FeatureRecord(EncodedRecord encoded, long version, long expiresAtMillis) {
+    this.encoded = java.util.Objects.requireNonNull(encoded, "encoded");
     this.version = version;
     this.expiresAtMillis = expiresAtMillis;
   }
 
   public Map<String, Object> bins() {
-    return bins;
+    Map<String, Object> b = bins;
+    if (b == null) {
+      b = Map.copyOf(encoded.parts().recordBins());
+      bins = b;
+    }
+    return b;
+  }
+
+  /** The record's bytes if it was written in a {@link RecordForm}; null otherwise. */
+  public EncodedRecord encoded() {
+    return encoded;
+  }
+
+  /** The record decoded by {@code form} if it is kept in that form; null otherwise (then read its bins). */
+  public <T> T decode(RecordForm<T> form) {
+    return encoded == null ? null : encoded.decode(form);
   }
 
   /** The version (event time) of the write that produced the record. */
@@ -59,42 +86,42 @@ public final class FeatureRecord {
   @Override
   public boolean equals(Object o) {
     return this == o || o instanceof FeatureRecord r && version == r.version
-        && expiresAtMillis == r.expiresAtMillis && bins.equals(r.bins);
+        && expiresAtMillis == r.expiresAtMillis && bins().equals(r.bins());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(bins, version, expiresAtMillis);
+    return Objects.hash(bins(), version, expiresAtMillis);
   }
 
   @Override
   public String toString() {
-    return "FeatureRecord[bins=" + bins + ", version=" + version + ", expiresAtMillis=" + expiresAtMillis + "]";
+    return "FeatureRecord[bins=" + bins() + ", version=" + version + ", expiresAtMillis=" + expiresAtMillis + "]";
   }
 
   public String getString(String bin) {
-    return (String) bins.get(bin);
+    return (String) bins().get(bin);
   }
 
   public long getLong(String bin, long fallback) {
-    Object v = bins.get(bin);
+    Object v = bins().get(bin);
     return v == null ? fallback : ((Number) v).longValue();
   }
 
   @SuppressWarnings("unchecked")
   public <V> Map<String, V> getMap(String bin) {
-    Object v = bins.get(bin);
+    Object v = bins().get(bin);
     return v == null ? Map.of() : (Map<String, V>) v;
   }
 
   public double getDouble(String bin, double fallback) {
-    Object v = bins.get(bin);
+    Object v = bins().get(bin);
     return v == null ? fallback : ((Number) v).doubleValue();
   }
 
   @SuppressWarnings("unchecked")
   public <T> List<T> getList(String bin) {
-    Object v = bins.get(bin);
+    Object v = bins().get(bin);
     return v == null ? List.of() : (List<T>) v;
   }
 }

@@ -127,6 +127,22 @@ class EmbeddedFeatureStoreTest {
   }
 
   @Test
+  void theSweepDropsExpiredRecordsThatNobodyReads() {
+    store.upsert(A, Map.of("n", 1L), 1, Duration.ofSeconds(10));
+    store.upsert(B, Map.of("n", 2L), 1, Duration.ZERO);
+    long written = now.get();
+    now.set(written + 9_999);
+    assertThat(store.sweepExpired()).isZero();
+    assertThat(store.storedRecords()).isEqualTo(2);
+
+    now.set(written + 10_000);
+    assertThat(store.storedRecords()).as("expired, not read, not swept yet").isEqualTo(2);
+    assertThat(store.sweepExpired()).isEqualTo(1);
+    assertThat(store.storedRecords()).isEqualTo(1);
+    assertThat(store.get(B)).isPresent();
+  }
+
+  @Test
   void writeRefreshesTtl() {
     store.upsert(A, Map.of("n", 1L), 1, Duration.ofSeconds(10));
     now.addAndGet(8_000);

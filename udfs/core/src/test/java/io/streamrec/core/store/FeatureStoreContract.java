@@ -142,6 +142,67 @@ public abstract class FeatureStoreContract {
     assertThat(store.get(key("u")).orElseThrow().getLong("last", -1)).isEqualTo(30);
   }
 
+  /** A record form for the suite: a counter and the newest two of its events, as a form of user records is. */
+  static final class CounterForm implements RecordForm<long[]> {
+    static final CounterForm INSTANCE = new CounterForm();
+
+    @Override
+    public void write(long[] events, java.io.DataOutput out) throws java.io.IOException {
+      out.writeInt(events.length);
+      for (long e : events) {
+        out.writeLong(e);
+      }
+    }
+
+    @Override
+    public long[] read(java.io.DataInput in) throws java.io.IOException {
+      long[] events = new long[in.readInt()];
+      for (int i = 0; i < events.length; i++) {
+        events[i] = in.readLong();
+      }
+      return events;
+    }
+
+    @Override
+    public Map<String, Object> bins(long[] events) {
+      return Map.of("n", (long) events.length, "kind", "counter");
+    }
+
+    @Override
+    public List<FeatureWrite.NewestEntries> mapMerges(long[] events) {
+      Map<String, List<Object>> entries = new java.util.HashMap<>();
+      for (long e : events) {
+        entries.put("e" + e, List.of(e, "item-" + e));
+      }
+      return List.of(new FeatureWrite.NewestEntries("recent", entries, 2));
+    }
+  }
+
+  private FeatureWrite counter(String id, long version, long... events) throws java.io.IOException {
+    io.streamrec.core.codec.Bytes.Writer out = new io.streamrec.core.codec.Bytes.Writer(16);
+    CounterForm.INSTANCE.write(events, out);
+    return FeatureWrite.encoded(key(id), new EncodedRecord(CounterForm.INSTANCE, out.toByteArray()), version,
+        NO_TTL);
+  }
+
+  @Test
+  void anEncodedWriteReadsBackAsTheBinsOfItsForm() throws Exception {
+    write(counter("c", 1, 10, 20, 30));
+    FeatureRecord r = store.get(key("c")).orElseThrow();
+    assertThat(r.getLong("n", -1)).isEqualTo(3);
+    assertThat(r.getString("kind")).isEqualTo("counter");
+    assertThat(r.<List<Object>>getMap("recent")).isEqualTo(Map.of("e30", List.of(30L, "item-30"),
+        "e20", List.of(20L, "item-20")));
+    assertThat(r.version()).isEqualTo(1);
+
+    // The next record of the same value, and an older one that must not apply.
+    write(counter("c", 2, 10, 20, 30, 40));
+    assertThat(write(counter("c", 1, 10))).containsExactly(WriteOutcome.STALE);
+    r = store.get(key("c")).orElseThrow();
+    assertThat(r.getLong("n", -1)).isEqualTo(4);
+    assertThat(r.<List<Object>>getMap("recent")).containsOnlyKeys("e40", "e30");
+  }
+
   @Test
   void equalRanksAreOrderedByTheRestOfTheValueAsAerospikeRanksThem() {
     write(FeatureWrite.upsert(key("u"), Map.of(), 1, NO_TTL).withMapMerge(new FeatureWrite.NewestEntries(

@@ -122,7 +122,11 @@ final class FeatureStoreSinkWriter<T> extends AsyncSinkWriter<T, FeatureWrite> {
 
   @Override
   protected long getSizeInBytes(FeatureWrite write) {
-    // An estimate is enough for batching by size: bins dominate, and a bin is tens of bytes.
+    // An estimate is enough for batching by size: bins dominate, and a bin is tens of bytes. An encoded write is
+    // its bytes (asking for its bins would decode it).
+    if (write.encoded() != null) {
+      return 64L + write.encoded().size();
+    }
     return 64L + 48L * (write.bins().size() + write.mapMerges().size());
   }
 
