@@ -31,11 +31,22 @@ public final class FeatureStateCodecs {
 
   private static final int TYPES = InteractionType.values().length;
 
-  /** {@link UserFeatureState}, format 1. */
+  /** {@link UserFeatureState}, format 2 (1: duplicate-detection ids as strings; 2: as hashes). */
   public static final class Users implements StateCodec<UserFeatureState> {
+    private final boolean seenEvents;
+
+    public Users() {
+      this(true);
+    }
+
+    /** @param seenEvents false: leave the duplicate-detection ids out (the store form, which needs none) */
+    Users(boolean seenEvents) {
+      this.seenEvents = seenEvents;
+    }
+
     @Override
     public int version() {
-      return 1;
+      return 2;
     }
 
     @Override
@@ -60,7 +71,7 @@ public final class FeatureStateCodecs {
       writeVarLong(out, s.profileTs);
       writeVarLong(out, s.version);
       writeVarLong(out, s.sequence);
-      writeRecentIds(out, s.seenEvents);
+      writeRecentIds(out, s.seenEvents, seenEvents);
     }
 
     @Override
@@ -87,16 +98,27 @@ public final class FeatureStateCodecs {
       s.profileTs = readVarLong(in);
       s.version = readVarLong(in);
       s.sequence = readVarLong(in);
-      s.seenEvents = readRecentIds(in);
+      s.seenEvents = readRecentIds(in, version);
       return s;
     }
   }
 
-  /** {@link ItemFeatureState}, format 1. */
+  /** {@link ItemFeatureState}, format 2 (as {@link Users}). */
   public static final class Items implements StateCodec<ItemFeatureState> {
+    private final boolean seenEvents;
+
+    public Items() {
+      this(true);
+    }
+
+    /** @param seenEvents false: leave the duplicate-detection ids out (the store form, which needs none) */
+    Items(boolean seenEvents) {
+      this.seenEvents = seenEvents;
+    }
+
     @Override
     public int version() {
-      return 1;
+      return 2;
     }
 
     @Override
@@ -119,7 +141,7 @@ public final class FeatureStateCodecs {
       writeVarLong(out, s.lastEventTs);
       writeVarLong(out, s.version);
       writeVarLong(out, s.sequence);
-      writeRecentIds(out, s.seenEvents);
+      writeRecentIds(out, s.seenEvents, seenEvents);
     }
 
     @Override
@@ -140,7 +162,7 @@ public final class FeatureStateCodecs {
       s.lastEventTs = readVarLong(in);
       s.version = readVarLong(in);
       s.sequence = readVarLong(in);
-      s.seenEvents = readRecentIds(in);
+      s.seenEvents = readRecentIds(in, version);
       return s;
     }
   }
@@ -192,17 +214,38 @@ public final class FeatureStateCodecs {
     return out;
   }
 
-  static void writeRecentIds(DataOutput out, RecentIds ids) throws IOException {
+  /** Format 2: capacity, next, count, the hashes; {@code withIds} false: the capacity only, as an empty window. */
+  static void writeRecentIds(DataOutput out, RecentIds ids, boolean withIds) throws IOException {
     writeVarInt(out, ids.capacity);
+    if (!withIds) {
+      writeVarInt(out, 0);
+      writeVarInt(out, 0);
+      return;
+    }
     writeVarInt(out, ids.next);
-    writeStrings(out, ids.ids);
+    writeVarInt(out, ids.hashes.length);
+    for (long h : ids.hashes) {
+      out.writeLong(h);
+    }
   }
 
-  static RecentIds readRecentIds(DataInput in) throws IOException {
+  static RecentIds readRecentIds(DataInput in, int version) throws IOException {
     RecentIds r = new RecentIds();
     r.capacity = readVarInt(in);
     r.next = readVarInt(in);
-    r.ids = readStrings(in);
+    if (version == 1) {
+      String[] ids = readStrings(in);
+      r.hashes = new long[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        r.hashes[i] = RecentIds.hash(ids[i]);
+      }
+      return r;
+    }
+    int n = readVarInt(in);
+    r.hashes = new long[n];
+    for (int i = 0; i < n; i++) {
+      r.hashes[i] = in.readLong();
+    }
     return r;
   }
 }

@@ -123,4 +123,21 @@ class FeatureStateCodecsTest {
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
     assertThatThrownBy(() -> decode(codec, truncated)).isInstanceOf(IOException.class);
   }
+
+  @Test
+  void format1DuplicateIdsAreReadAsTheirHashes() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    io.streamrec.core.codec.CompactIO.writeVarInt(out, 4); // capacity
+    io.streamrec.core.codec.CompactIO.writeVarInt(out, 1); // next
+    io.streamrec.core.codec.CompactIO.writeStrings(out, new String[] {"e-9", "e-3", "e-5", "e-7"});
+    RecentIds r = FeatureStateCodecs.readRecentIds(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 1);
+    assertThat(r.capacity).isEqualTo(4);
+    assertThat(r.next).isEqualTo(1);
+    assertThat(r.add("e-5")).as("a duplicate of an id held in format 1").isFalse();
+    assertThat(r.add("e-1")).isTrue();
+    assertThat(r.add("e-9")).as("still held: e-3, at next, was the oldest and made room").isFalse();
+    assertThat(r.add("e-3")).isTrue();
+  }
 }
