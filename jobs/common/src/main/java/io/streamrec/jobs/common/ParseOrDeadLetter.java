@@ -31,6 +31,7 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T>
       new OutputTag<>("direct-out", TypeInformation.of(OutRecord.class));
 
   private final ContractParser<T> parser;
+  private final TypeInformation<T> producedType;
   private final String jobName;
   private final String deadLetterTopic;
   private final String responseTopic;
@@ -40,7 +41,14 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T>
   private transient Counter errorResponses;
 
   public ParseOrDeadLetter(ContractParser<T> parser, String jobName, JobConfig config) {
+    this(parser, jobName, config, TypeInformation.of(parser.type()));
+  }
+
+  /** @param producedType how parsed records travel (e.g. a compact form instead of Flink's POJO serializer) */
+  public ParseOrDeadLetter(ContractParser<T> parser, String jobName, JobConfig config,
+      TypeInformation<T> producedType) {
     this.parser = parser;
+    this.producedType = producedType;
     this.jobName = jobName;
     this.deadLetterTopic = config.topic(Topics.DEAD_LETTERS);
     this.responseTopic = config.topic(Topics.REC_RESPONSES);
@@ -52,7 +60,7 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T>
 
   @Override
   public TypeInformation<T> getProducedType() {
-    return TypeInformation.of(parser.type());
+    return producedType;
   }
 
   @Override

@@ -132,7 +132,7 @@ public final class FeatureJob {
     long flushMs = settings.flushInterval().toMillis();
 
     SingleOutputStreamOperator<Interaction> parsedInteractions = interactions.open(env)
-        .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config))
+        .process(new ParseOrDeadLetter<>(Contracts.INTERACTIONS, NAME, config, FeatureStateTypes.INTERACTIONS))
         .name("parse interactions").uid("parse-interactions");
     SingleOutputStreamOperator<Item> parsedItems = items.open(env)
         .process(new ParseOrDeadLetter<>(Contracts.ITEMS, NAME, config))
@@ -154,7 +154,8 @@ public final class FeatureJob {
     SingleOutputStreamOperator<EnrichedInteraction> enriched = timedItems
         .connect(timedInteractions)
         .keyBy(i -> i.itemId, i -> i.itemId)
-        .process(new ItemFeaturesFn(flushMs, ttl(settings.itemStateTtl()), settings.maxRegions()))
+        .process(new ItemFeaturesFn(flushMs, ttl(settings.itemStateTtl()), settings.maxRegions()),
+            FeatureStateTypes.ENRICHED)
         .name("item features").uid("item-features");
     enriched.getSideOutput(ItemFeaturesFn.ITEM_STATES)
         .sinkTo(sinks.items()).name("feature store: items").uid("store-items");
