@@ -32,6 +32,11 @@ public final class Bytes {
       return len;
     }
 
+    /** The buffer itself: the first {@link #length()} bytes are what was written since the last reset. */
+    public byte[] buffer() {
+      return buf;
+    }
+
     /** A copy of what was written since the last reset. */
     public byte[] toByteArray() {
       return Arrays.copyOf(buf, len);

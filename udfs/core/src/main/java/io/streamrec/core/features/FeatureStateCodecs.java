@@ -31,7 +31,10 @@ public final class FeatureStateCodecs {
 
   private static final int TYPES = InteractionType.values().length;
 
-  /** {@link UserFeatureState}, format 2 (1: duplicate-detection ids as strings; 2: as hashes). */
+  /**
+   * {@link UserFeatureState}, format 3 (1: duplicate-detection ids as strings; 2: as hashes; 3: counters per range
+   * as a slot mask and bucket offsets, see {@link #writeCounts}).
+   */
   public static final class Users implements StateCodec<UserFeatureState> {
     private final boolean seenEvents;
 
@@ -46,7 +49,7 @@ public final class FeatureStateCodecs {
 
     @Override
     public int version() {
-      return 2;
+      return 3;
     }
 
     @Override
@@ -78,7 +81,7 @@ public final class FeatureStateCodecs {
     public UserFeatureState read(DataInput in, int version) throws IOException {
       UserFeatureState s = new UserFeatureState();
       s.userId = readString(in);
-      s.counts = readCounts(in);
+      s.counts = readCounts(in, version);
       s.recentEventIds = readStrings(in);
       s.recentItems = readStrings(in);
       s.recentTypes = CompactIO.readInteractionTypes(in);
@@ -118,7 +121,7 @@ public final class FeatureStateCodecs {
 
     @Override
     public int version() {
-      return 2;
+      return 3;
     }
 
     @Override
@@ -156,7 +159,7 @@ public final class FeatureStateCodecs {
       s.minAge = (int) readVarLong(in);
       s.deleted = in.readBoolean();
       s.catalogTs = readVarLong(in);
-      s.counts = readCounts(in);
+      s.counts = readCounts(in, version);
       s.popularityLog = in.readDouble();
       s.firstSeenTs = readVarLong(in);
       s.lastEventTs = readVarLong(in);
@@ -167,7 +170,12 @@ public final class FeatureStateCodecs {
     }
   }
 
-  /** Counters by type ordinal: a bit per type present, then each counter's non-empty slots. */
+  /**
+   * Counters by type ordinal: for each type a presence byte, then per {@link WindowRange} the mask of its non-empty
+   * slots; when any, the newest bucket held, then per slot (in slot order) how many buckets older than the newest
+   * it is, and its count. Offsets are small, so a used slot takes two or three bytes (format 1–2: slot, full
+   * bucket number and count, six or seven).
+   */
   static void writeCounts(DataOutput out, WindowedCounts[] byType) throws IOException {
     writeVarInt(out, byType.length);
     for (WindowedCounts c : byType) {
@@ -175,24 +183,70 @@ public final class FeatureStateCodecs {
         out.writeByte(0);
         continue;
       }
-      int used = 0;
-      for (long b : c.buckets) {
-        if (b >= 0) {
-          used++;
+      out.writeByte(1);
+      long[] buckets = c.buckets;
+      for (WindowRange r : WindowRange.ALL) {
+        int from = r.offset();
+        int to = from + r.buckets();
+        long mask = 0;
+        long newest = -1;
+        for (int i = from; i < to; i++) {
+          long b = buckets[i];
+          if (b >= 0) {
+            mask |= 1L << (i - from);
+            newest = Math.max(newest, b);
+          }
         }
-      }
-      writeVarInt(out, used + 1);
-      for (int slot = 0; slot < c.buckets.length; slot++) {
-        if (c.buckets[slot] >= 0) {
-          writeVarInt(out, slot);
-          writeVarLong(out, c.buckets[slot]);
-          writeVarInt(out, c.counts[slot]);
+        writeVarLong(out, mask);
+        if (mask == 0) {
+          continue;
+        }
+        writeVarLong(out, newest);
+        for (int i = from; i < to; i++) {
+          if (buckets[i] >= 0) {
+            writeVarLong(out, newest - buckets[i]);
+            writeVarInt(out, c.counts[i]);
+          }
         }
       }
     }
   }
 
-  static WindowedCounts[] readCounts(DataInput in) throws IOException {
+  static WindowedCounts[] readCounts(DataInput in, int version) throws IOException {
+    if (version < 3) {
+      return readCountsV1(in);
+    }
+    int n = readVarInt(in);
+    WindowedCounts[] out = new WindowedCounts[Math.max(n, TYPES)];
+    for (int t = 0; t < n; t++) {
+      if (in.readUnsignedByte() == 0) {
+        continue;
+      }
+      WindowedCounts c = new WindowedCounts();
+      for (WindowRange r : WindowRange.ALL) {
+        long mask = readVarLong(in);
+        if (mask == 0) {
+          continue;
+        }
+        if ((mask >>> r.buckets()) != 0) {
+          throw new IOException("windowed counts: slot mask " + Long.toHexString(mask) + " wider than the "
+              + r.label() + " ring (" + r.buckets() + " slots)");
+        }
+        long newest = readVarLong(in);
+        for (int k = 0; k < r.buckets(); k++) {
+          if ((mask & (1L << k)) != 0) {
+            c.buckets[r.offset() + k] = newest - readVarLong(in);
+            c.counts[r.offset() + k] = readVarInt(in);
+          }
+        }
+      }
+      out[t] = c;
+    }
+    return out;
+  }
+
+  /** Formats 1 and 2: per type, the used slots + 1 (0 = none), then slot, bucket and count of each. */
+  private static WindowedCounts[] readCountsV1(DataInput in) throws IOException {
     int n = readVarInt(in);
     WindowedCounts[] out = new WindowedCounts[Math.max(n, TYPES)];
     for (int t = 0; t < n; t++) {

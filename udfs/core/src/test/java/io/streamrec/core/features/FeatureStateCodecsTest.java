@@ -140,4 +140,31 @@ class FeatureStateCodecsTest {
     assertThat(r.add("e-9")).as("still held: e-3, at next, was the oldest and made room").isFalse();
     assertThat(r.add("e-3")).isTrue();
   }
+
+  @Test
+  void format2CountersAreStillRead() throws IOException {
+    WindowedCounts c = new WindowedCounts();
+    c.add(T0);
+    c.add(T0 + 3_600_000L);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    io.streamrec.core.codec.CompactIO.writeVarInt(out, 2); // two types: none, then c
+    out.writeByte(0);
+    int used = 0;
+    for (long b : c.buckets) {
+      used += b >= 0 ? 1 : 0;
+    }
+    io.streamrec.core.codec.CompactIO.writeVarInt(out, used + 1);
+    for (int slot = 0; slot < c.buckets.length; slot++) {
+      if (c.buckets[slot] >= 0) {
+        io.streamrec.core.codec.CompactIO.writeVarInt(out, slot);
+        io.streamrec.core.codec.CompactIO.writeVarLong(out, c.buckets[slot]);
+        io.streamrec.core.codec.CompactIO.writeVarInt(out, c.counts[slot]);
+      }
+    }
+    WindowedCounts[] back = FeatureStateCodecs.readCounts(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 2);
+    assertThat(back[0]).isNull();
+    assertThat(back[1]).isEqualTo(c);
+  }
 }

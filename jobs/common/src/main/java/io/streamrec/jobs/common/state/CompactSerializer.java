@@ -1,13 +1,12 @@
 package io.streamrec.jobs.common.state;
 
+import io.streamrec.core.codec.Bytes;
 import io.streamrec.core.codec.StateCodec;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -26,8 +25,7 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
 
   private final Class<T> type;
   private final StateCodec<T> codec;
-  private transient DataOutputSerializer out;
-  private transient DataInputDeserializer in;
+  private transient Bytes.Writer out;
   private transient byte[] readBuffer;
 
   public CompactSerializer(Class<T> type, StateCodec<T> codec) {
@@ -66,10 +64,8 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
   @Override
   public T copy(T from) {
     try {
-      DataOutputSerializer buffer = encode(from);
-      DataInputDeserializer input = input();
-      input.setBuffer(buffer.getSharedBuffer(), 0, buffer.length());
-      return decode(input);
+      Bytes.Writer buffer = encode(from);
+      return decode(new Bytes.Reader(buffer.buffer(), 0, buffer.length()));
     } catch (IOException e) {
       throw new IllegalStateException("cannot copy a " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
@@ -87,9 +83,9 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
 
   @Override
   public void serialize(T record, DataOutputView target) throws IOException {
-    DataOutputSerializer buffer = encode(record);
+    Bytes.Writer buffer = encode(record);
     target.writeInt(buffer.length());
-    target.write(buffer.getSharedBuffer(), 0, buffer.length());
+    target.write(buffer.buffer(), 0, buffer.length());
   }
 
   @Override
@@ -102,11 +98,10 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
       readBuffer = new byte[Math.max(n, 256)];
     }
     source.readFully(readBuffer, 0, n);
-    DataInputDeserializer input = input();
-    input.setBuffer(readBuffer, 0, n);
+    Bytes.Reader input = new Bytes.Reader(readBuffer, 0, n);
     T value = decode(input);
-    if (input.available() != 0) {
-      throw new IOException(type.getSimpleName() + ": " + input.available() + " bytes left after a value");
+    if (input.remaining() != 0) {
+      throw new IOException(type.getSimpleName() + ": " + input.remaining() + " bytes left after a value");
     }
     return value;
   }
@@ -123,30 +118,24 @@ public final class CompactSerializer<T> extends TypeSerializer<T> {
     target.write(source, n);
   }
 
-  private DataOutputSerializer encode(T record) throws IOException {
+  /** Into one reused buffer of our own type: the codecs' byte writes then have one receiver and inline. */
+  private Bytes.Writer encode(T record) throws IOException {
     if (out == null) {
-      out = new DataOutputSerializer(512);
+      out = new Bytes.Writer(512);
     }
-    out.clear();
+    out.reset();
     out.writeByte(codec.version());
     codec.write(record, out);
     return out;
   }
 
-  private T decode(DataInputDeserializer input) throws IOException {
+  private T decode(Bytes.Reader input) throws IOException {
     int version = input.readUnsignedByte();
     if (version < 1 || version > codec.version()) {
       throw new IOException(type.getSimpleName() + ": unknown state format version " + version + " (this code reads 1.."
           + codec.version() + ")");
     }
     return codec.read(input, version);
-  }
-
-  private DataInputDeserializer input() {
-    if (in == null) {
-      in = new DataInputDeserializer();
-    }
-    return in;
   }
 
   @Override
