@@ -42,6 +42,10 @@ public abstract class ContractParser<T> implements Serializable {
           null,
           null);
     }
+    T fast = readPlain(value);
+    if (fast != null) {
+      return Parsed.valid(fast);
+    }
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(value);
@@ -82,4 +86,13 @@ public abstract class ContractParser<T> implements Serializable {
   }
 
   abstract T read(FieldReader fields);
+
+  /**
+   * A fast path for the plain valid record, tried before the JSON tree is built: the record, or null to parse it
+   * the thorough way, which must then accept it or explain why not. It must never accept what {@link #read}
+   * rejects. None by default.
+   */
+  T readPlain(byte[] value) {
+    return null;
+  }
 }

@@ -35,6 +35,11 @@ public final class Contracts {
       return i;
     }
 
+    @Override
+    Interaction readPlain(byte[] value) {
+      return InteractionFastPath.read(value);
+    }
+
     private Object readResolve() {
       return INTERACTIONS;
     }

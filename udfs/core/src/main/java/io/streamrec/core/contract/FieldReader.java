@@ -65,19 +65,27 @@ final class FieldReader {
       throw wrongType(field, "a string id", v);
     }
     String s = v.textValue();
+    String problem = idProblem(s);
+    if (problem != null) {
+      throw new ContractViolation("field '" + field + "' " + problem);
+    }
+    return s;
+  }
+
+  /** What is wrong with {@code s} as an id ("must not be blank", …), or null if it is a valid one. */
+  static String idProblem(String s) {
     if (s.isBlank()) {
-      throw new ContractViolation("field '" + field + "' must not be blank");
+      return "must not be blank";
     }
     if (s.length() > Limits.MAX_ID_LENGTH) {
-      throw new ContractViolation(
-          "field '" + field + "' is " + s.length() + " chars long, more than " + Limits.MAX_ID_LENGTH);
+      return "is " + s.length() + " chars long, more than " + Limits.MAX_ID_LENGTH;
     }
     for (int i = 0; i < s.length(); i++) {
       if (Character.isISOControl(s.charAt(i))) {
-        throw new ContractViolation("field '" + field + "' contains a control character");
+        return "contains a control character";
       }
     }
-    return s;
+    return null;
   }
 
   String optionalText(String field) {
