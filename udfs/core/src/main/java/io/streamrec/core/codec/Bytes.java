@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -64,6 +65,14 @@ public final class Bytes {
       ensure(n);
       System.arraycopy(b, off, buf, len, n);
       len += n;
+    }
+
+    /** The chars of an ASCII string, one byte each (the caller checked that every char is below 0x80). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly "the low byte of each char"
+    void writeAscii(String s) {
+      ensure(s.length());
+      s.getBytes(0, s.length(), buf, len);
+      len += s.length();
     }
 
     @Override
@@ -159,6 +168,14 @@ public final class Bytes {
       if (end - pos < n) {
         throw new EOFException("needed " + n + " more bytes, " + (end - pos) + " left");
       }
+    }
+
+    /** The next {@code n} bytes as UTF-8, decoded straight from the buffer. */
+    String readUtf8(int n) throws EOFException {
+      need(n);
+      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+      pos += n;
+      return s;
     }
 
     @Override

@@ -68,15 +68,32 @@ public final class CompactIO {
       out.writeByte(0);
       return;
     }
+    if (out instanceof Bytes.Writer w && isAscii(s)) {
+      writeVarInt(out, s.length() + 1); // ASCII: its UTF-8 is its chars, copied without an intermediate array
+      w.writeAscii(s);
+      return;
+    }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     writeVarInt(out, b.length + 1);
     out.write(b);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String readString(DataInput in) throws IOException {
     int n = readVarInt(in);
     if (n == 0) {
       return null;
+    }
+    if (in instanceof Bytes.Reader r) {
+      return r.readUtf8(n - 1);
     }
     byte[] b = new byte[n - 1];
     in.readFully(b);

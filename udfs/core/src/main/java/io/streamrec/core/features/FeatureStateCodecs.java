@@ -202,11 +202,10 @@ public final class FeatureStateCodecs {
           continue;
         }
         writeVarLong(out, newest);
-        for (int i = from; i < to; i++) {
-          if (buckets[i] >= 0) {
-            writeVarLong(out, newest - buckets[i]);
-            writeVarInt(out, c.counts[i]);
-          }
+        for (long m = mask; m != 0; m &= m - 1) {
+          int i = from + Long.numberOfTrailingZeros(m);
+          writeVarLong(out, newest - buckets[i]);
+          writeVarInt(out, c.counts[i]);
         }
       }
     }
