@@ -188,6 +188,20 @@ final class BenchReport {
     out.println("  … hottest leaf methods:");
     p.topLeafFrames().forEach((frame, n) ->
         out.printf(Locale.ROOT, "    %5.1f %%  %s%n", 100.0 * n / p.samples(), frame));
+    JfrProfile.Allocations a = p.allocations();
+    if (a.samples() > 0) {
+      out.printf(Locale.ROOT, "  heap allocation by kind of work (JFR allocation samples: %,d; %,.0f bytes per %s "
+          + "in all):%n", a.samples(), (double) a.bytes() / units, unit);
+      a.bytesByCategory().forEach((category, bytes) -> {
+        if (bytes >= 0.005 * a.bytes()) {
+          out.printf(Locale.ROOT, "    %-58s %5.1f%% %,11.0f B/%s%n", category, 100.0 * bytes / a.bytes(),
+              (double) bytes / units, unit);
+        }
+      });
+      out.println("  … by class allocated:");
+      a.topClasses().forEach((cls, bytes) ->
+          out.printf(Locale.ROOT, "    %5.1f %%  %s%n", 100.0 * bytes / a.bytes(), cls));
+    }
   }
 
   static String abbreviate(String s, int max) {

@@ -166,11 +166,22 @@ public final class JfrProfile {
       Map<String, Long> byCategory,
       Map<String, Map<String, Long>> byThreadGroup,
       Map<String, Long> topLeafFrames,
-      Path recording) {
+      Path recording,
+      Allocations allocations) {
 
     public static Profile empty(Path recording) {
-      return new Profile(0, Map.of(), Map.of(), Map.of(), recording);
+      return new Profile(0, Map.of(), Map.of(), Map.of(), recording, Allocations.NONE);
     }
+  }
+
+  /**
+   * Heap allocation from JFR's allocation samples ({@code jdk.ObjectAllocationSample}, throttled): each sample
+   * stands for the bytes allocated since the thread's last one (its weight), so the weights add up to the
+   * allocation of the recorded period. What is allocated is what the young collector must later scan or copy.
+   */
+  public record Allocations(long samples, long bytes, Map<String, Long> bytesByCategory,
+      Map<String, Long> topClasses) {
+    static final Allocations NONE = new Allocations(0, 0, Map.of(), Map.of());
   }
 
   private final Recording recording;
@@ -185,6 +196,7 @@ public final class JfrProfile {
       Recording r = new Recording();
       r.setName("streamrec-bench");
       r.enable("jdk.ExecutionSample").withPeriod(period).withStackTrace();
+      r.enable("jdk.ObjectAllocationSample").with("throttle", "300/s").withStackTrace();
       r.start();
       return new JfrProfile(r);
     } catch (RuntimeException | LinkageError e) {
@@ -201,19 +213,30 @@ public final class JfrProfile {
     Map<String, Long> byCategory = new HashMap<>();
     Map<String, Map<String, Long>> byThread = new HashMap<>();
     Map<String, Long> leaves = new HashMap<>();
+    Map<String, Long> allocatedByCategory = new HashMap<>();
+    Map<String, Long> allocatedByClass = new HashMap<>();
     long samples = 0;
+    long allocationSamples = 0;
+    long allocated = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-      if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+      String event = e.getEventType().getName();
+      if (e.getStackTrace() == null) {
         continue;
       }
-      List<String> names = new ArrayList<>();
       List<RecordedFrame> frames = e.getStackTrace().getFrames();
-      for (RecordedFrame f : frames) {
-        if (f.isJavaFrame() && f.getMethod() != null && f.getMethod().getType() != null) {
-          names.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
-        }
+      if (event.equals("jdk.ObjectAllocationSample")) {
+        long weight = e.getLong("weight");
+        allocationSamples++;
+        allocated += weight;
+        allocatedByCategory.merge(categorize(frameNames(frames)), weight, Long::sum);
+        allocatedByClass.merge(e.getClass("objectClass") == null ? "?" : e.getClass("objectClass").getName(),
+            weight, Long::sum);
+        continue;
       }
-      String category = categorize(names);
+      if (!event.equals("jdk.ExecutionSample")) {
+        continue;
+      }
+      String category = categorize(frameNames(frames));
       String thread = e.getThread("sampledThread") == null ? "?"
           : String.valueOf(e.getThread("sampledThread").getJavaName());
       samples++;
@@ -225,7 +248,19 @@ public final class JfrProfile {
         leaves.merge(leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(), 1L, Long::sum);
       }
     }
-    return new Profile(samples, sortedByValue(byCategory), byThread, top(sortedByValue(leaves), 15), file);
+    return new Profile(samples, sortedByValue(byCategory), byThread, top(sortedByValue(leaves), 15), file,
+        new Allocations(allocationSamples, allocated, sortedByValue(allocatedByCategory),
+            top(sortedByValue(allocatedByClass), 8)));
+  }
+
+  private static List<String> frameNames(List<RecordedFrame> frames) {
+    List<String> names = new ArrayList<>(frames.size());
+    for (RecordedFrame f : frames) {
+      if (f.isJavaFrame() && f.getMethod() != null && f.getMethod().getType() != null) {
+        names.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+      }
+    }
+    return names;
   }
 
   /**
