@@ -86,7 +86,13 @@ import picocli.CommandLine.Option;
  *
  * Per vertex: busy / back-pressured / idle shares from Flink's accumulated task metrics. Per thread: CPU time
  * ({@link CpuAccounting}), which also separates the broker's JVM and whatever else ran on the machine. Per kind of
- * work: a Java Flight Recorder profile of phase 1 ({@link JfrProfile}).
+ * work: a Java Flight Recorder profile of phase 1 ({@link JfrProfile}), CPU and heap allocation.
+ *
+ * <h2>Phase 3: the anchor</h2>
+ *
+ * With the feature job cancelled, {@link SqlAnchor} — the windowed counts a user would write in Flink SQL instead —
+ * reads the same interactions topic from the start, alone on the cluster; its rate and CPU per interaction are
+ * printed beside ours, with the ratio ({@code BENCH features-anchor …}). {@code --no-anchor} skips it.
  *
  * <p>The last line of the output is {@code BENCH features events_per_s=<n> freshness_p99_ms=<n>}.
  */
@@ -97,6 +103,7 @@ import picocli.CommandLine.Option;
       "Feature job benchmark: Kafka (JSON) -> feature job -> embedded store.",
       "Phase 1: throughput over a pre-produced backlog.",
       "Phase 2: feature freshness under an open-loop live load.",
+      "Phase 3: the same windowed counts as a Flink SQL job (the anchor), for comparison.",
       "Last line: BENCH features events_per_s=<n> freshness_p99_ms=<n>"
     })
 public final class FeatureBenchmark implements Callable<Integer> {
@@ -140,6 +147,11 @@ public final class FeatureBenchmark implements Callable<Integer> {
   @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Record a Java Flight Recorder CPU profile of phase 1 (default: on).")
   boolean profile;
+
+  @Option(names = "--anchor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Phase 3: run the same windowed counts as a Flink SQL job (SqlAnchor) over the same topic, alone "
+          + "on the cluster, and compare the rates (default: on).")
+  boolean anchor;
 
   @Option(names = "--timeout-seconds", defaultValue = "900",
       description = "Give up on phase 1 after this long (${DEFAULT-VALUE}).")
@@ -326,12 +338,110 @@ public final class FeatureBenchmark implements Callable<Integer> {
         eventsPerSecond, 100.0 * eventsPerSecond / (100_000.0 * Runtime.getRuntime().availableProcessors()),
         freshness.percentileMs(99));
     client.cancel().get(30, TimeUnit.SECONDS);
+    if (anchor) {
+      awaitNotRunning(rest, jobId);
+      AnchorRun a = runAnchor(rest, cluster, bootstrap, interactionsInKafka, cpu);
+      double anchorRate = interactionsInKafka / a.seconds();
+      out.println();
+      out.printf(Locale.ROOT, "Anchor (Flink SQL, windowed counts only): %,.0f interactions/s, %.1f µs of CPU per "
+              + "interaction; the feature job (all its features and the store): %,.0f/s, %.1f µs — ratio ours / "
+              + "anchor %.2f%n", anchorRate, 1e6 * a.cpu().processCpu() / interactionsInKafka, eventsPerSecond,
+          usPerEvent, eventsPerSecond / anchorRate);
+      out.println(BenchLine.named("features-anchor").withRounded("events_per_s", anchorRate)
+          .withRounded("ours_events_per_s", eventsPerSecond).toString()
+          + String.format(Locale.ROOT, " ratio=%.2f", eventsPerSecond / anchorRate));
+    }
     if (freshness.seen() == 0) {
       System.err.println("No live event became visible in the store: no freshness to report.");
       return 1;
     }
     out.println(BenchLine.features(eventsPerSecond, freshness.percentileMs(99)));
     return 0;
+  }
+
+  // ---- phase 3: the anchor ----
+
+  record AnchorRun(double seconds, CpuAccounting.Window cpu) {}
+
+  /**
+   * Runs {@link SqlAnchor} from the earliest offsets until it has read every interaction and its vertices have
+   * taken in everything in flight: the clock runs from RUNNING to the last change of the vertices' record counts.
+   * "Read everything" is the Kafka source operator's own {@code numRecordsIn}; the window aggregates may
+   * pre-aggregate before their exchange (Flink's local-global optimisation), so their counts are not compared
+   * with the input.
+   */
+  private AnchorRun runAnchor(RestMetrics rest, MiniClusterRuntime cluster, String bootstrap, long interactions,
+      CpuAccounting cpu) throws Exception {
+    out.println();
+    out.println("Phase 3: the anchor — the same windowed counts as a Flink SQL job (1 h / 24 h / 7 d by type, per "
+        + "user and per item), same topic, alone on the cluster");
+    StreamExecutionEnvironment env = cluster.environment();
+    env.setParallelism(stack.parallelism);
+    step("Submitting the SQL anchor (parallelism " + stack.parallelism + ")");
+    JobClient client = SqlAnchor.submit(env, bootstrap);
+    String jobId = client.getJobID().toHexString();
+    RestMetrics.JobView job = awaitRunning(rest, jobId, Duration.ofMinutes(3));
+    long start = System.nanoTime();
+    CpuAccounting.Snapshot cpu0 = cpu.snapshot();
+    done("RUNNING, job " + jobId + "; vertices: " + job.vertices().stream()
+        .map(v -> v.name() + " ×" + v.parallelism()).collect(Collectors.joining("; ")));
+    RestMetrics.Vertex source = job.vertices().get(0);
+    List<String> readIds = List.of();
+    long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    double lastTotal = -1;
+    long lastChange = start;
+    CpuAccounting.Snapshot atLastChange = cpu0;
+    long lastPrint = start;
+    while (true) {
+      long now = System.nanoTime();
+      if (readIds.isEmpty()) {
+        readIds = rest.metricIds(jobId, source.id()).stream()
+            .filter(id -> id.startsWith("Source") && id.endsWith(".numRecordsIn")).toList();
+      }
+      double read = readIds.isEmpty() ? 0
+          : rest.aggregate(jobId, source.id(), readIds, "sum").values().stream().mapToDouble(Double::doubleValue).sum();
+      double total = 0;
+      for (RestMetrics.Vertex v : job.vertices()) {
+        total += rest.aggregate(jobId, v.id(), "numRecordsIn", "sum", 0);
+      }
+      total += read;
+      if (total != lastTotal) {
+        lastTotal = total;
+        lastChange = now;
+        atLastChange = cpu.snapshot();
+      } else if (read >= interactions && now - lastChange > TimeUnit.SECONDS.toNanos(2)) {
+        break;
+      }
+      if (now - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
+        lastPrint = now;
+        out.printf(Locale.ROOT, "  %6.1f s: read %,.0f of %,d%n", (now - start) / 1e9, read, interactions);
+      }
+      if (now - deadline > 0) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "the SQL anchor had read %,.0f of %,d "
+            + "interactions after %d s", read, interactions, timeoutSeconds));
+      }
+      Thread.sleep(POLL_MS);
+    }
+    client.cancel().get(30, TimeUnit.SECONDS);
+    double seconds = (lastChange - start) / 1e9;
+    CpuAccounting.Window window = CpuAccounting.between(cpu0, atLastChange);
+    out.printf(Locale.ROOT, "  all %,d interactions read and counted in %.2f s: %,.0f interactions/s; %.1f µs of the "
+        + "benchmark JVM's CPU per interaction%n", interactions, seconds, interactions / seconds,
+        1e6 * window.processCpu() / interactions);
+    printCpu(window);
+    return new AnchorRun(seconds, window);
+  }
+
+  /** Waits (up to 30 s) until the job is no longer running, so that the next job has the cluster to itself. */
+  private static void awaitNotRunning(RestMetrics rest, String jobId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String state = rest.job(jobId).state();
+      if (!state.equals("RUNNING") && !state.equals("CANCELLING")) {
+        return;
+      }
+      Thread.sleep(POLL_MS);
+    }
   }
 
   // ---- phase 1 ----
