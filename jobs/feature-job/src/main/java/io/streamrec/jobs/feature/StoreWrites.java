@@ -23,6 +23,16 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 public final class StoreWrites {
   /** A user record outlives its last event by this long, like the user state in the job. */
   static final Duration USER_TTL = Duration.ofDays(30);
+  /**
+   * An item record outlives its last catalog update or interaction by this long, like the item state with the
+   * default settings: an item nobody touched for a year leaves the store, the index and the job together.
+   */
+  static final Duration ITEM_TTL = Duration.ofDays(365);
+  /**
+   * A region's trending or new-items board outlives its last change by this long: a board unchanged for a week
+   * holds only decayed scores, and a region that stopped sending events must not keep a record forever.
+   */
+  static final Duration BOARD_TTL = Duration.ofDays(7);
 
   private StoreWrites() {}
 
@@ -57,7 +67,7 @@ public final class StoreWrites {
     return user(s, new Bytes.Writer(1024));
   }
 
-  /** The store write of an item's state ({@link StoreForms#ITEMS}); item records do not expire. */
+  /** The store write of an item's state ({@link StoreForms#ITEMS}), expiring {@link #ITEM_TTL} after it. */
   public static FeatureWrite item(ItemFeatureState s) {
     return item(s, new Bytes.Writer(512));
   }
@@ -69,7 +79,7 @@ public final class StoreWrites {
 
   static FeatureWrite item(ItemFeatureState s, Bytes.Writer buffer) {
     return FeatureWrite.encoded(new FeatureKey(StoreLayout.ItemBins.SET, s.itemId),
-        encode(StoreForms.ITEMS, s, buffer), s.storeVersion(), Duration.ZERO);
+        encode(StoreForms.ITEMS, s, buffer), s.storeVersion(), ITEM_TTL);
   }
 
   private static <T> EncodedRecord encode(RecordForm<T> form, T value, Bytes.Writer buffer) {
@@ -95,7 +105,7 @@ public final class StoreWrites {
     @Override
     public FeatureWrite apply(TrendingUpdate u, SinkWriter.Context context) {
       return FeatureWrite.upsert(new FeatureKey(set, u.region), trending.toBins(u.board, u.updatedAt), u.version,
-          Duration.ZERO);
+          BOARD_TTL);
     }
   }
 }
