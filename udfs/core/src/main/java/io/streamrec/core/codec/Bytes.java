@@ -170,6 +170,14 @@ public final class Bytes {
       }
     }
 
+    /** The next {@code n} bytes as UTF-8, from {@code pool} when it holds that string. */
+    String readPooled(StringPool pool, int n) throws EOFException {
+      need(n);
+      String s = pool.get(buf, pos, n);
+      pos += n;
+      return s;
+    }
+
     /** The next {@code n} bytes as UTF-8, decoded straight from the buffer. */
     String readUtf8(int n) throws EOFException {
       need(n);

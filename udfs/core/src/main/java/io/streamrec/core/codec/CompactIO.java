@@ -100,6 +100,15 @@ public final class CompactIO {
     return new String(b, StandardCharsets.UTF_8);
   }
 
+  /** {@link #readString}, the string taken from {@code pool} when it holds it (see {@link StringPool}). */
+  public static String readString(DataInput in, StringPool pool) throws IOException {
+    if (!(in instanceof Bytes.Reader r)) {
+      return readString(in);
+    }
+    int n = readVarInt(in);
+    return n == 0 ? null : r.readPooled(pool, n - 1);
+  }
+
   public static void writeStrings(DataOutput out, String[] a) throws IOException {
     writeVarInt(out, a.length);
     for (String s : a) {
@@ -111,6 +120,15 @@ public final class CompactIO {
     String[] a = new String[readVarInt(in)];
     for (int i = 0; i < a.length; i++) {
       a[i] = readString(in);
+    }
+    return a;
+  }
+
+  /** {@link #readStrings}, each string taken from {@code pool} when it holds it. */
+  public static String[] readStrings(DataInput in, StringPool pool) throws IOException {
+    String[] a = new String[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = readString(in, pool);
     }
     return a;
   }

@@ -8,6 +8,7 @@ import static io.streamrec.core.codec.CompactIO.writeVarInt;
 import static io.streamrec.core.codec.CompactIO.writeVarLong;
 
 import io.streamrec.core.codec.StateCodec;
+import io.streamrec.core.codec.StringPool;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
 import java.io.DataInput;
@@ -73,7 +74,7 @@ public final class EventCodecs {
       EnrichedInteraction e = new EnrichedInteraction();
       e.interaction = new Interaction();
       int flags = readInteraction(e.interaction, in);
-      e.category = readString(in);
+      e.category = readString(in, StringPool.TERMS);
       e.price = (flags & HAS_PRICE) != 0 ? in.readDouble() : null;
       return e;
     }
@@ -107,10 +108,10 @@ public final class EventCodecs {
     i.type = TYPES[type];
     i.eventId = readString(in);
     i.userId = readString(in);
-    i.itemId = readString(in);
+    i.itemId = readString(in, StringPool.IDS);
     i.ts = readVarLong(in);
     i.requestId = readString(in);
-    i.region = readString(in);
+    i.region = readString(in, StringPool.TERMS);
     i.position = (flags & HAS_POSITION) != 0 ? readVarInt(in) : null;
     i.dwellMs = (flags & HAS_DWELL) != 0 ? readVarLong(in) : null;
     return flags;
