@@ -1,6 +1,7 @@
 package io.streamrec.launcher.bench;
 
 import io.streamrec.core.contract.StoreLayout;
+import io.streamrec.core.features.UserFeatureState;
 import io.streamrec.core.store.FeatureKey;
 import io.streamrec.core.store.FeatureRecord;
 import io.streamrec.core.store.FeatureStore;
@@ -192,7 +193,7 @@ public final class FreshnessProbe implements AutoCloseable {
       Set<Sample> visible = new HashSet<>();
       for (Sample s : outstanding) {
         FeatureRecord r = records.get(userKey(s.key()));
-        if (r != null && r.getMap(StoreLayout.UserBins.RECENT).containsKey(s.token())) {
+        if (r != null && r.getMap(StoreLayout.UserBins.RECENT).containsKey(UserFeatureState.recentKey(s.token()))) {
           visible.add(s);
         }
       }

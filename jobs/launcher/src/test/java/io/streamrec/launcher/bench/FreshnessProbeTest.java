@@ -3,6 +3,7 @@ package io.streamrec.launcher.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.core.contract.StoreLayout;
+import io.streamrec.core.features.UserFeatureState;
 import io.streamrec.core.store.EmbeddedFeatureStore;
 import io.streamrec.core.store.FeatureKey;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class FreshnessProbeTest {
   private void storeRecent(String user, long version, String... eventIds) {
     Map<String, Object> recent = new java.util.HashMap<>();
     for (String id : eventIds) {
-      recent.put(id, List.of(1L, "item-1", "view"));
+      recent.put(UserFeatureState.recentKey(id), List.of(1L, "item-1", "view")); // as the feature job keys them
     }
     store.upsert(new FeatureKey(StoreLayout.UserBins.SET, user), Map.of(StoreLayout.UserBins.RECENT, recent),
         version, Duration.ZERO);

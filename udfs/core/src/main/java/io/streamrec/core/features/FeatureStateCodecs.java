@@ -33,8 +33,10 @@ public final class FeatureStateCodecs {
   private static final int TYPES = InteractionType.values().length;
 
   /**
-   * {@link UserFeatureState}, format 3 (1: duplicate-detection ids as strings; 2: as hashes; 3: counters per range
-   * as a slot mask and bucket offsets, see {@link #writeCounts}).
+   * {@link UserFeatureState}, format 4 (1: duplicate-detection ids as strings; 2: as hashes; 3: counters per range
+   * as a slot mask and bucket offsets, see {@link #writeCounts}; 4: the recent events as id hashes). Formats 1–3
+   * read as format 4, the recent event ids hashed; with recent events tied on their time, the order of the tie can
+   * differ from the one format 3 kept (it was by id, it is by hash), as a replay from the events would give.
    */
   public static final class Users implements StateCodec<UserFeatureState> {
     private final boolean seenEvents;
@@ -50,14 +52,17 @@ public final class FeatureStateCodecs {
 
     @Override
     public int version() {
-      return 3;
+      return 4;
     }
 
     @Override
     public void write(UserFeatureState s, DataOutput out) throws IOException {
       writeString(out, s.userId);
       writeCounts(out, s.counts);
-      writeStrings(out, s.recentEventIds);
+      writeVarInt(out, s.recentEventHashes.length);
+      for (long h : s.recentEventHashes) {
+        out.writeLong(h);
+      }
       writeStrings(out, s.recentItems);
       CompactIO.writeInteractionTypes(out, s.recentTypes);
       writeLongDeltas(out, s.recentTs);
@@ -83,7 +88,7 @@ public final class FeatureStateCodecs {
       UserFeatureState s = new UserFeatureState();
       s.userId = readString(in);
       s.counts = readCounts(in, version);
-      s.recentEventIds = readStrings(in);
+      s.recentEventHashes = readRecentEventHashes(in, version);
       s.recentItems = readStrings(in, StringPool.IDS);
       s.recentTypes = CompactIO.readInteractionTypes(in);
       s.recentTs = readLongDeltas(in);
@@ -103,6 +108,9 @@ public final class FeatureStateCodecs {
       s.version = readVarLong(in);
       s.sequence = readVarLong(in);
       s.seenEvents = readRecentIds(in, version);
+      if (version < 4) {
+        s.sortRecent(); // ties on time were ordered by id, now by id hash
+      }
       return s;
     }
   }
@@ -266,6 +274,23 @@ public final class FeatureStateCodecs {
       out[t] = c;
     }
     return out;
+  }
+
+  /** Format 4: the recent events' id hashes; formats 1–3 held the ids, hashed here as the state now does. */
+  private static long[] readRecentEventHashes(DataInput in, int version) throws IOException {
+    if (version < 4) {
+      String[] ids = readStrings(in);
+      long[] hashes = new long[ids.length];
+      for (int k = 0; k < ids.length; k++) {
+        hashes[k] = RecentIds.hash(ids[k]);
+      }
+      return hashes;
+    }
+    long[] hashes = new long[readVarInt(in)];
+    for (int k = 0; k < hashes.length; k++) {
+      hashes[k] = in.readLong();
+    }
+    return hashes;
   }
 
   /** Format 2: capacity, next, count, the hashes; {@code withIds} false: the capacity only, as an empty window. */

@@ -34,8 +34,12 @@ public final class UserFeatureState {
   public String userId;
   /** Windowed counts by {@link InteractionType#ordinal()}; null for types never seen. */
   public WindowedCounts[] counts = new WindowedCounts[InteractionType.values().length];
-  /** Recent interactions, oldest first, ordered by (ts, event id). */
-  public String[] recentEventIds = new String[0];
+  /**
+   * Recent interactions, oldest first, ordered by (ts, event id hash). The events are known by the 64-bit hashes
+   * of their ids ({@link RecentIds#hash}), not the ids: an id is needed only to tell two events apart and to order
+   * ties, and a user's fifty id strings were most of the memory a store write and a snapshot had to read.
+   */
+  public long[] recentEventHashes = new long[0];
   public String[] recentItems = new String[0];
   public String[] recentTypes = new String[0];
   public long[] recentTs = new long[0];
@@ -88,7 +92,8 @@ public final class UserFeatureState {
    */
   public boolean apply(EnrichedInteraction e) {
     Interaction i = e.interaction;
-    if (!seenEvents.add(i.eventId)) {
+    long idHash = RecentIds.hash(i.eventId);
+    if (!seenEvents.addHash(idHash)) {
       return false;
     }
     int t = i.type.ordinal();
@@ -96,7 +101,7 @@ public final class UserFeatureState {
       counts[t] = new WindowedCounts();
     }
     counts[t].add(i.ts);
-    addRecent(i);
+    addRecent(i, idHash);
     if (i.type == InteractionType.PURCHASE) {
       addBought(i.itemId, i.ts);
     }
@@ -136,21 +141,46 @@ public final class UserFeatureState {
     return profileRegion != null ? profileRegion : eventRegion;
   }
 
-  private void addRecent(Interaction i) {
+  private void addRecent(Interaction i, long idHash) {
     int n = recentTs.length;
-    // Position by (ts, event id), so arrival order does not matter.
+    // Position by (ts, id hash), so arrival order does not matter.
     int at = n;
     while (at > 0 && (recentTs[at - 1] > i.ts
-        || (recentTs[at - 1] == i.ts && recentEventIds[at - 1].compareTo(i.eventId) > 0))) {
+        || (recentTs[at - 1] == i.ts && Long.compareUnsigned(recentEventHashes[at - 1], idHash) > 0))) {
       at--;
     }
     if (n == MAX_RECENT && at == 0) {
       return; // older than everything kept
     }
-    recentEventIds = insert(recentEventIds, at, i.eventId, MAX_RECENT);
+    recentEventHashes = insert(recentEventHashes, at, idHash, MAX_RECENT);
     recentItems = insert(recentItems, at, i.itemId, MAX_RECENT);
     recentTypes = insert(recentTypes, at, i.type.wireName(), MAX_RECENT);
     recentTs = insert(recentTs, at, i.ts, MAX_RECENT);
+  }
+
+  /** Puts the recent arrays in (ts, id hash) order (after reading a form that ordered ties otherwise). */
+  void sortRecent() {
+    int n = recentTs.length;
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    java.util.Arrays.sort(order, (x, y) -> recentTs[x] != recentTs[y] ? Long.compare(recentTs[x], recentTs[y])
+        : Long.compareUnsigned(recentEventHashes[x], recentEventHashes[y]));
+    long[] hashes = new long[n];
+    String[] items = new String[n];
+    String[] types = new String[n];
+    long[] ts = new long[n];
+    for (int k = 0; k < n; k++) {
+      hashes[k] = recentEventHashes[order[k]];
+      items[k] = recentItems[order[k]];
+      types[k] = recentTypes[order[k]];
+      ts[k] = recentTs[order[k]];
+    }
+    recentEventHashes = hashes;
+    recentItems = items;
+    recentTypes = types;
+    recentTs = ts;
   }
 
   private void addBought(String item, long ts) {
@@ -233,13 +263,37 @@ public final class UserFeatureState {
     return bins;
   }
 
-  /** The recent interactions as store entries: event id → [ts, item id, type]. */
+  /**
+   * The recent interactions as store entries: {@link #recentKey event key} → [ts, item id, type].
+   */
   public Map<String, List<Object>> recentEntries() {
     Map<String, List<Object>> recent = new HashMap<>();
-    for (int k = 0; k < recentEventIds.length; k++) {
-      recent.put(recentEventIds[k], List.of(recentTs[k], recentItems[k], recentTypes[k]));
+    for (int k = 0; k < recentEventHashes.length; k++) {
+      recent.put(recentKey(recentEventHashes[k]), List.of(recentTs[k], recentItems[k], recentTypes[k]));
     }
     return recent;
+  }
+
+  /** The key of an event in the {@code recent} bin: its id's {@link RecentIds#hash}, as 16 hex digits. */
+  public static String recentKey(String eventId) {
+    return recentKey(RecentIds.hash(eventId));
+  }
+
+  private static String recentKey(long idHash) {
+    String hex = Long.toHexString(idHash);
+    return "0".repeat(16 - hex.length()) + hex; // fixed width: the keys sort as the hashes do (unsigned)
+  }
+
+  /** The id hash behind a {@code recent} key; a key written before keys were hashes is an event id, hashed here. */
+  private static long idHashOfKey(String key) {
+    if (key.length() == 16) {
+      try {
+        return Long.parseUnsignedLong(key, 16);
+      } catch (NumberFormatException notHex) {
+        // an event id of 16 chars
+      }
+    }
+    return RecentIds.hash(key);
   }
 
   /** The view of a stored record; the inverse of {@link #toBins} for everything a reader needs. */
@@ -254,15 +308,15 @@ public final class UserFeatureState {
     List<Map.Entry<String, List<Object>>> entries = new ArrayList<>(recent.entrySet());
     entries.sort((a, b) -> {
       int byTs = Long.compare(((Number) a.getValue().get(0)).longValue(), ((Number) b.getValue().get(0)).longValue());
-      return byTs != 0 ? byTs : a.getKey().compareTo(b.getKey());
+      return byTs != 0 ? byTs : Long.compareUnsigned(idHashOfKey(a.getKey()), idHashOfKey(b.getKey()));
     });
     int n = entries.size();
-    s.recentEventIds = new String[n];
+    s.recentEventHashes = new long[n];
     s.recentItems = new String[n];
     s.recentTypes = new String[n];
     s.recentTs = new long[n];
     for (int k = 0; k < n; k++) {
-      s.recentEventIds[k] = entries.get(k).getKey();
+      s.recentEventHashes[k] = idHashOfKey(entries.get(k).getKey());
       s.recentTs[k] = ((Number) entries.get(k).getValue().get(0)).longValue();
       s.recentItems[k] = (String) entries.get(k).getValue().get(1);
       s.recentTypes[k] = (String) entries.get(k).getValue().get(2);

@@ -86,10 +86,13 @@ class FeatureStateCodecsTest {
       assertThat(encode(codec, copy)).isEqualTo(encode(codec, original));
       // The copy must behave like the original from here on (duplicate window, ring positions, versions).
       Random more = new Random(1000 + seed);
+      Interaction last = null;
       for (int n = 0; n < 300; n++) {
-        Interaction i = n % 5 == 0 && original.recentEventIds.length > 0
-            ? Interaction.of(original.recentEventIds[0], original.userId, "item-1", InteractionType.VIEW, T0)
+        // Every fifth event re-sends the one before it: both states must drop it as a duplicate.
+        Interaction i = n % 5 == 0 && last != null
+            ? Interaction.of(last.eventId, original.userId, "item-1", InteractionType.VIEW, T0)
             : event(more, 10_000 + n, original.userId);
+        last = i;
         EnrichedInteraction e = EnrichedInteraction.of(i, "cat-" + (n % 70), 3.0);
         assertThat(copy.apply(e)).isEqualTo(original.apply(e));
       }
@@ -166,5 +169,46 @@ class FeatureStateCodecsTest {
         new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 2);
     assertThat(back[0]).isNull();
     assertThat(back[1]).isEqualTo(c);
+  }
+
+  /**
+   * A user state in format 3 (the recent events' ids as strings, ties ordered by id), written field by field as that
+   * format did, reads back as format 4: the ids hashed, ties re-ordered by hash, everything else as it was.
+   */
+  @Test
+  void format3RecentEventIdsAreReadAsTheirHashesInHashOrder() throws IOException {
+    UserFeatureState s = UserFeatureState.empty("u1");
+    String[] ids = {"e-b", "e-a", "e-c"};
+    for (String id : ids) {
+      s.apply(EnrichedInteraction.of(Interaction.of(id, "u1", "item-" + id, InteractionType.VIEW, T0), "cat", 2.0));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    io.streamrec.core.codec.CompactIO.writeString(out, s.userId);
+    FeatureStateCodecs.writeCounts(out, s.counts);
+    // format 3: the ids, in (ts, id) order — all three share T0
+    io.streamrec.core.codec.CompactIO.writeStrings(out, new String[] {"e-a", "e-b", "e-c"});
+    io.streamrec.core.codec.CompactIO.writeStrings(out, new String[] {"item-e-a", "item-e-b", "item-e-c"});
+    io.streamrec.core.codec.CompactIO.writeInteractionTypes(out, new String[] {"view", "view", "view"});
+    io.streamrec.core.codec.CompactIO.writeLongDeltas(out, new long[] {T0, T0, T0});
+    io.streamrec.core.codec.CompactIO.writeStrings(out, s.boughtItems);
+    io.streamrec.core.codec.CompactIO.writeLongDeltas(out, s.boughtTs);
+    io.streamrec.core.codec.CompactIO.writeStrings(out, s.categories);
+    io.streamrec.core.codec.CompactIO.writeDoubles(out, s.categoryLogScores);
+    out.writeDouble(s.priceLogSum);
+    out.writeDouble(s.priceLogWeight);
+    io.streamrec.core.codec.CompactIO.writeVarLong(out, s.lastActiveTs);
+    io.streamrec.core.codec.CompactIO.writeVarInt(out, 0);
+    io.streamrec.core.codec.CompactIO.writeString(out, null);
+    io.streamrec.core.codec.CompactIO.writeString(out, null);
+    io.streamrec.core.codec.CompactIO.writeVarLong(out, s.eventRegionTs);
+    io.streamrec.core.codec.CompactIO.writeVarLong(out, s.profileTs);
+    io.streamrec.core.codec.CompactIO.writeVarLong(out, s.version);
+    io.streamrec.core.codec.CompactIO.writeVarLong(out, s.sequence);
+    FeatureStateCodecs.writeRecentIds(out, s.seenEvents, true);
+
+    UserFeatureState back = new FeatureStateCodecs.Users().read(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 3);
+    assertThat(back).usingRecursiveComparison().isEqualTo(s);
   }
 }

@@ -107,36 +107,49 @@ class UserFeatureStateTest {
   }
 
   @Test
-  void recentKeepsTheNewestByTimeThenEventIdWhateverTheArrivalOrder() {
+  void recentKeepsTheNewestByTimeThenEventIdHashWhateverTheArrivalOrder() {
     List<EnrichedInteraction> events = new ArrayList<>();
     for (int k = 0; k < 80; k++) {
-      // Pairs share a timestamp; within a pair the event id decides (descending ids against ascending k).
+      // Pairs share a timestamp; within a pair the hash of the event id decides.
       events.add(ev(String.format("e%03d", 200 - k), "i" + k, k % 3 == 0 ? CLICK : VIEW, T + (k / 2) * MIN));
     }
     UserFeatureState inOrder = applied(events);
     assertThat(inOrder.recentTs).hasSize(UserFeatureState.MAX_RECENT);
-    // Newest first: pair 39 holds i78/i79 at T + 39 min with ids e122 (i78) and e121 (i79): e122 sorts after e121.
+    // Newest first: pairs 39 down to 15 (i78/i79 … i30/i31); within a pair the larger (unsigned) id hash is newer.
     List<String> expected = new ArrayList<>();
     for (int pair = 39; pair >= 15; pair--) {
-      expected.add("i" + (2 * pair));
-      expected.add("i" + (2 * pair + 1));
+      int a = 2 * pair;
+      int b = 2 * pair + 1;
+      boolean aFirst = Long.compareUnsigned(hash(a), hash(b)) > 0;
+      expected.add("i" + (aFirst ? a : b));
+      expected.add("i" + (aFirst ? b : a));
     }
     assertThat(inOrder.view(T + HOUR).recentItems()).containsExactlyElementsOf(expected);
-    assertThat(inOrder.recentEventIds[0]).isEqualTo("e169"); // i31: the smaller id of the oldest pair kept
-    assertThat(inOrder.recentEventIds[49]).isEqualTo("e122");
-    assertThat(inOrder.recentTypes[49]).isEqualTo("click"); // i78
+    String oldest = expected.get(expected.size() - 1);
+    String newest = expected.get(0);
+    assertThat(inOrder.recentEventHashes[0]).isEqualTo(hash(Integer.parseInt(oldest.substring(1))));
+    assertThat(inOrder.recentEventHashes[49]).isEqualTo(hash(Integer.parseInt(newest.substring(1))));
+    assertThat(inOrder.recentItems[49]).isEqualTo(newest);
+    assertThat(inOrder.recentTypes[49]).isEqualTo(Integer.parseInt(newest.substring(1)) % 3 == 0 ? "click" : "view");
 
     for (int p = 0; p < 10; p++) {
       List<EnrichedInteraction> shuffled = new ArrayList<>(events);
       Collections.shuffle(shuffled, new Random(p));
       UserFeatureState s = applied(shuffled);
-      assertThat(s.recentEventIds).as("permutation %d", p).containsExactly(inOrder.recentEventIds);
+      assertThat(s.recentEventHashes).as("permutation %d", p).containsExactly(inOrder.recentEventHashes);
       assertThat(s.recentItems).containsExactly(inOrder.recentItems);
       assertThat(s.recentTs).containsExactly(inOrder.recentTs);
       assertThat(s.recentTypes).containsExactly(inOrder.recentTypes);
     }
     // As of an earlier time the later ones are left out (point in time), still newest first.
-    assertThat(inOrder.view(T + 16 * MIN).recentItems()).containsExactly("i32", "i33", "i30", "i31");
+    List<String> asOf16 = inOrder.view(T + 16 * MIN).recentItems();
+    assertThat(asOf16).hasSize(4).containsExactlyInAnyOrder("i32", "i33", "i30", "i31");
+    assertThat(asOf16.subList(0, 2)).as("the pair at 16 min first").containsExactlyInAnyOrder("i32", "i33");
+  }
+
+  /** The id hash of event {@code k} of the test above. */
+  private static long hash(int k) {
+    return RecentIds.hash(String.format("e%03d", 200 - k));
   }
 
   @Test
@@ -383,11 +396,14 @@ class UserFeatureStateTest {
   }
 
   @Test
-  void recentEntriesAreKeyedByEventId() {
+  void recentEntriesAreKeyedByTheEventIdsHash() {
     UserFeatureState s = applied(List.of(ev("e2", "i2", CLICK, T + 1), ev("e1", "i1", VIEW, T)));
-    assertThat(s.recentEntries()).containsOnlyKeys("e1", "e2");
-    assertThat(s.recentEntries().get("e2")).containsExactly(T + 1, "i2", "click");
-    assertThat(s.recentEventIds).containsExactly("e1", "e2");
+    String k1 = UserFeatureState.recentKey("e1");
+    String k2 = UserFeatureState.recentKey("e2");
+    assertThat(k1).hasSize(16).isNotEqualTo(k2).matches("[0-9a-f]{16}");
+    assertThat(s.recentEntries()).containsOnlyKeys(k1, k2);
+    assertThat(s.recentEntries().get(k2)).containsExactly(T + 1, "i2", "click");
+    assertThat(s.recentEventHashes).containsExactly(RecentIds.hash("e1"), RecentIds.hash("e2"));
   }
 
   @Test
