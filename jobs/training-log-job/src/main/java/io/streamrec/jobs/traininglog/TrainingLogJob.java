@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.core.execution.JobClient;
@@ -106,7 +108,7 @@ public final class TrainingLogJob {
     SingleOutputStreamOperator<ExampleLine> examples = timedLogs
         .connect(positives)
         .keyBy(l -> l.userId(), i -> i.userId)
-        .process(new LabelJoinFn(settings), org.apache.flink.api.common.typeinfo.TypeInformation.of(ExampleLine.class))
+        .process(new LabelJoinFn(settings), TypeInformation.of(ExampleLine.class))
         .name("label join").uid("label-join");
 
     examples.sinkTo(files).name("files: training examples").uid("files-examples");
@@ -131,7 +133,7 @@ public final class TrainingLogJob {
     env.execute(NAME);
   }
 
-  static final class PositiveTypes implements org.apache.flink.api.common.functions.FilterFunction<Interaction> {
+  static final class PositiveTypes implements FilterFunction<Interaction> {
     private static final long serialVersionUID = 1L;
     private final TrainingLogSettings settings;
 
