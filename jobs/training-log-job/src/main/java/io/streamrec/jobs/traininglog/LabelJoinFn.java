@@ -29,8 +29,8 @@ import org.apache.flink.util.Collector;
  * M ≥ ts + L). That also drops a duplicate log that comes after its entries were written.
  *
  * <p>Metrics (web UI, operator "label join"): {@code predictionLogs}, {@code duplicatePredictionLogs},
- * {@code latePredictionLogs} (behind the watermark, used), {@code latePredictionLogsDropped}, {@code entriesPending}
- * (added), {@code entriesWithoutFeatures}, {@code entriesOverBound}, {@code positiveEvents}, {@code lateInteractions}
+ * {@code latePredictionLogs} (behind the watermark, used), {@code latePredictionLogsDropped}, {@code entriesAdded}
+ * (served items now waiting), {@code entriesWithoutFeatures}, {@code entriesOverBound}, {@code positiveEvents}, {@code lateInteractions}
  * (behind the watermark, used), {@code lateInteractionsIgnored} (past the allowed lateness and matching nothing
  * pending), {@code eventsMatched}, {@code eventsMatchedWithoutRequest}, {@code eventsOverBound}, {@code examples},
  * {@code examplesPositive}, {@code examplesNegative}, and the histogram {@code labelDelayMs} (served → positive).
@@ -45,7 +45,7 @@ final class LabelJoinFn extends KeyedCoProcessFunction<String, PredictionLog, In
   transient Counter duplicateLogs;
   transient Counter lateLogs;
   transient Counter lateLogsDropped;
-  transient Counter entriesPending;
+  transient Counter entriesAdded;
   transient Counter entriesWithoutFeatures;
   transient Counter entriesOverBound;
   transient Counter positiveEvents;
@@ -71,7 +71,7 @@ final class LabelJoinFn extends KeyedCoProcessFunction<String, PredictionLog, In
     duplicateLogs = g.counter("duplicatePredictionLogs");
     lateLogs = g.counter("latePredictionLogs");
     lateLogsDropped = g.counter("latePredictionLogsDropped");
-    entriesPending = g.counter("entriesPending");
+    entriesAdded = g.counter("entriesAdded");
     entriesWithoutFeatures = g.counter("entriesWithoutFeatures");
     entriesOverBound = g.counter("entriesOverBound");
     positiveEvents = g.counter("positiveEvents");
@@ -113,7 +113,7 @@ final class LabelJoinFn extends KeyedCoProcessFunction<String, PredictionLog, In
     }
     entriesOverBound.inc(added.overBound());
     if (added.added() > 0) {
-      entriesPending.inc(added.added());
+      entriesAdded.inc(added.added());
       ctx.timerService().registerEventTimeTimer(settings.closesAt(log.ts()));
       labels.update(state);
     }
