@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.core.training.TrainingLogSettings;
 import io.streamrec.jobs.common.JobConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -14,8 +15,13 @@ public interface JobsCluster extends AutoCloseable {
   /** The REST endpoint, which also serves the web UI. */
   URI restUrl();
 
-  /** Submits the feature job and the serving job as two separate Flink jobs and waits until both run. */
-  List<SubmittedJob> submitJobs(JobConfig config, Duration timeout) throws Exception;
+  /**
+   * Submits the feature, index, serving and training-log jobs as four separate Flink jobs and waits until all run.
+   *
+   * @param trainingLog the training-log job's own settings (where its files go)
+   */
+  List<SubmittedJob> submitJobs(JobConfig config, TrainingLogSettings trainingLog, Duration timeout)
+      throws Exception;
 
   @Override
   void close() throws Exception;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs streamrec locally: a Kafka broker (own JVM), the topics, a Flink cluster with the web UI, and the",
-      "feature and serving jobs as separate Flink jobs. With --demo it replays the bundled Online Retail II data",
-      "and sends requests. Stop with Ctrl-C."
+      "feature, index, serving and training-log jobs as separate Flink jobs. With --demo it replays the bundled",
+      "Online Retail II data and sends requests. Stop with Ctrl-C."
     })
 public final class LocalMain implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.core.training.TrainingLogSettings;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import java.net.URI;
@@ -27,13 +28,15 @@ public final class LocalStack implements AutoCloseable {
   private final KafkaBrokerProcess broker;
   private final JobsCluster cluster;
   private final JobConfig jobConfig;
+  private final TrainingLogSettings trainingLog;
   private final List<JobsCluster.SubmittedJob> jobs;
 
   private LocalStack(KafkaBrokerProcess broker, JobsCluster cluster, JobConfig jobConfig,
-      List<JobsCluster.SubmittedJob> jobs) {
+      TrainingLogSettings trainingLog, List<JobsCluster.SubmittedJob> jobs) {
     this.broker = broker;
     this.cluster = cluster;
     this.jobConfig = jobConfig;
+    this.trainingLog = trainingLog;
     this.jobs = jobs;
   }
 
@@ -45,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
       // left by an earlier run would only confuse the new jobs. Start from empty topics; keep old logs.
       deleteRecursively(s.workDir().resolve("kafka"));
       deleteRecursively(s.workDir().resolve("flink"));
+      deleteRecursively(s.workDir().resolve("training-examples"));
       progress.step("Starting Kafka " + build.kafkaBrokerVersion() + " broker (KRaft, own JVM)");
       broker =
           KafkaBrokerProcess.start(
@@ -70,10 +74,13 @@ public final class LocalStack implements AutoCloseable {
       JobConfig config =
           JobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", s.topicPrefix(),
               "--model-dir", build.modelDir().toString());
-      progress.step("Submitting the feature, index and serving jobs");
-      List<JobsCluster.SubmittedJob> jobs = cluster.submitJobs(config, s.timeout());
+      // A URI, so the standalone cluster's TaskManager (another process, same machine) writes the same folder.
+      TrainingLogSettings trainingLog = TrainingLogSettings.defaults()
+          .withExamplesDir(s.workDir().resolve("training-examples").toAbsolutePath().toUri().toString());
+      progress.step("Submitting the feature, index, serving and training-log jobs");
+      List<JobsCluster.SubmittedJob> jobs = cluster.submitJobs(config, trainingLog, s.timeout());
       progress.done(jobs.size() + " RUNNING");
-      return new LocalStack(broker, cluster, config, jobs);
+      return new LocalStack(broker, cluster, config, trainingLog, jobs);
     } catch (Exception | Error e) {
       closeQuietly(cluster);
       closeQuietly(broker);
@@ -91,6 +98,11 @@ public final class LocalStack implements AutoCloseable {
 
   public JobConfig jobConfig() {
     return jobConfig;
+  }
+
+  /** The training-log job's settings; its example files are under {@code examplesDir()}. */
+  public TrainingLogSettings trainingLog() {
+    return trainingLog;
   }
 
   public List<JobsCluster.SubmittedJob> jobs() {

@@ -1,9 +1,11 @@
 package io.streamrec.launcher;
 
+import io.streamrec.core.training.TrainingLogSettings;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
+import io.streamrec.jobs.traininglog.TrainingLogJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -76,7 +78,8 @@ public final class MiniClusterRuntime implements JobsCluster {
   }
 
   @Override
-  public List<SubmittedJob> submitJobs(JobConfig config, Duration timeout) throws Exception {
+  public List<SubmittedJob> submitJobs(JobConfig config, TrainingLogSettings trainingLog, Duration timeout)
+      throws Exception {
     List<SubmittedJob> jobs = new ArrayList<>();
     JobClient features = FeatureJob.withKafka(config).executeAsync(environment());
     jobs.add(new SubmittedJob(FeatureJob.NAME, features.getJobID().toHexString()));
@@ -84,6 +87,8 @@ public final class MiniClusterRuntime implements JobsCluster {
     jobs.add(new SubmittedJob(IndexJob.NAME, index.getJobID().toHexString()));
     JobClient serving = ServingJob.withKafka(config).executeAsync(environment());
     jobs.add(new SubmittedJob(ServingJob.NAME, serving.getJobID().toHexString()));
+    JobClient examples = TrainingLogJob.withKafka(config, trainingLog).executeAsync(environment());
+    jobs.add(new SubmittedJob(TrainingLogJob.NAME, examples.getJobID().toHexString()));
     FlinkRestClient rest = new FlinkRestClient(restUrl);
     for (SubmittedJob job : jobs) {
       rest.waitForRunning(job.jobId(), timeout);

@@ -1,9 +1,11 @@
 package io.streamrec.launcher;
 
+import io.streamrec.core.training.TrainingLogSettings;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
+import io.streamrec.jobs.traininglog.TrainingLogJob;
 import io.streamrec.runtime.FlinkRestClient;
 import io.streamrec.runtime.StandaloneFlinkCluster;
 import java.io.IOException;
@@ -54,20 +56,26 @@ public final class StandaloneRuntime implements JobsCluster {
   }
 
   @Override
-  public List<SubmittedJob> submitJobs(JobConfig config, Duration timeout) throws Exception {
+  public List<SubmittedJob> submitJobs(JobConfig config, TrainingLogSettings trainingLog, Duration timeout)
+      throws Exception {
+    List<String> args = Arrays.asList(config.toArgs());
+    List<String> trainingLogArgs = new ArrayList<>(args);
+    trainingLogArgs.addAll(Arrays.asList(trainingLog.toArgs()));
     List<SubmittedJob> jobs = new ArrayList<>();
-    jobs.add(submit(jobJar("streamrec-feature-job"), FeatureJob.class.getName(), FeatureJob.NAME, config));
-    jobs.add(submit(jobJar("streamrec-index-job"), IndexJob.class.getName(), IndexJob.NAME, config));
-    jobs.add(submit(jobJar("streamrec-serving-job"), ServingJob.class.getName(), ServingJob.NAME, config));
+    jobs.add(submit(jobJar("streamrec-feature-job"), FeatureJob.class.getName(), FeatureJob.NAME, args));
+    jobs.add(submit(jobJar("streamrec-index-job"), IndexJob.class.getName(), IndexJob.NAME, args));
+    jobs.add(submit(jobJar("streamrec-serving-job"), ServingJob.class.getName(), ServingJob.NAME, args));
+    jobs.add(submit(jobJar("streamrec-training-log-job"), TrainingLogJob.class.getName(), TrainingLogJob.NAME,
+        trainingLogArgs));
     for (SubmittedJob job : jobs) {
       rest.waitForRunning(job.jobId(), timeout);
     }
     return jobs;
   }
 
-  private SubmittedJob submit(Path jar, String entryClass, String name, JobConfig config) throws IOException {
+  private SubmittedJob submit(Path jar, String entryClass, String name, List<String> args) throws IOException {
     String jarId = rest.uploadJar(jar);
-    String jobId = rest.runJar(jarId, entryClass, Arrays.asList(config.toArgs()), null);
+    String jobId = rest.runJar(jarId, entryClass, args, null);
     return new SubmittedJob(name, jobId);
   }
 

@@ -6,6 +6,13 @@ import io.streamrec.core.contract.DeadLetter;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
 import io.streamrec.core.contract.Json;
+import io.streamrec.core.contract.PredictionLog;
+import io.streamrec.core.model.RankerFeatures;
+import io.streamrec.core.training.TrainingExample;
+import io.streamrec.core.training.TrainingFixtures;
+import io.streamrec.core.training.TrainingLogSettings;
+import io.streamrec.jobs.traininglog.ExampleFiles;
+import io.streamrec.launcher.bench.RestMetrics;
 import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.contract.StoreLayout;
@@ -31,6 +38,7 @@ import io.streamrec.jobs.common.JobConfig;
 import org.apache.flink.core.execution.JobClient;
 import io.streamrec.onnx.ItemTower;
 import io.streamrec.jobs.serving.ServingJob;
+import io.streamrec.jobs.traininglog.TrainingLogJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -133,13 +141,13 @@ class LocalStackITCase {
   }
 
   @Test
-  void theThreeJobsRunAsSeparateFlinkJobs() throws Exception {
+  void theFourJobsRunAsSeparateFlinkJobs() throws Exception {
     // Only the stack's own jobs: other tests may add (and cancel) jobs of their own on the same cluster.
     java.util.Set<String> ids = new HashSet<>();
     stack.jobs().forEach(j -> ids.add(j.jobId()));
     var jobs = new FlinkRestClient(stack.webUrl()).jobsOverview().stream().filter(j -> ids.contains(j.id())).toList();
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::name)
-        .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME);
+        .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME, TrainingLogJob.NAME);
     assertThat(jobs).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
   }
 
@@ -350,7 +358,7 @@ class LocalStackITCase {
       client.send(Topics.INTERACTIONS, "k", ("{not json " + marker).getBytes(StandardCharsets.UTF_8));
       client.flush();
       Set<String> jobs = new HashSet<>();
-      for (String job : List.of(FeatureJob.NAME, ServingJob.NAME)) {
+      for (String job : List.of(FeatureJob.NAME, ServingJob.NAME, TrainingLogJob.NAME)) {
         DeadLetter letter = Json.read(deadLetters.awaitRecord(r -> {
           DeadLetter d = Json.read(r.value(), DeadLetter.class);
           return d.raw() != null && d.raw().contains(marker) && job.equals(d.job());
@@ -359,7 +367,7 @@ class LocalStackITCase {
         assertThat(letter.reason()).startsWith("malformed JSON");
         jobs.add(letter.job());
       }
-      assertThat(jobs).hasSize(2);
+      assertThat(jobs).hasSize(3);
 
       // The items topic is read by the feature job and the index job.
       String itemMarker = marker + "-items";
@@ -484,6 +492,113 @@ class LocalStackITCase {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
       assertThat(own.unmatchedResponses()).isZero();
+    }
+  }
+
+  private static double operatorMetric(RestMetrics rest, String jobId, String operatorPrefix, String metric)
+      throws Exception {
+    String vertex = rest.job(jobId).vertexStartingWith(operatorPrefix).id();
+    List<String> ids = rest.metricIds(jobId, vertex).stream().filter(id -> id.endsWith("." + metric)).toList();
+    return rest.aggregate(jobId, vertex, ids, "sum").values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  @Test
+  void theTrainingLogJobLabelsWhatWasServedThroughKafkaAndCommitsFiles() throws Exception {
+    // A training-log job of its own on its own topics, with short windows so the test can close them.
+    String prefix = unique("tlog") + ".";
+    TopicAdmin.createAll(stack.bootstrapServers(), prefix);
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", stack.bootstrapServers(), "--topic-prefix", prefix);
+    Path files = workDir.resolve(prefix + "examples");
+    TrainingLogSettings settings = TrainingLogSettings.fromArgs("--label-windows", "purchase=1h,click=10m",
+        "--allowed-lateness", "5m", "--out-of-orderness", "0s", "--examples-dir", files.toUri().toString());
+    JobClient job = TrainingLogJob.withKafka(config, settings)
+        .executeAsync(((MiniClusterRuntime) stack.cluster()).environment());
+    String jobId = job.getJobID().toHexString();
+    try (RecClient kafka = new RecClient(stack.bootstrapServers(), prefix);
+        TopicReader examples = new TopicReader(stack.bootstrapServers(), prefix + Topics.TRAINING_EXAMPLES.name());
+        TopicReader deadLetters = new TopicReader(stack.bootstrapServers(), prefix + Topics.DEAD_LETTERS.name())) {
+      new FlinkRestClient(stack.webUrl()).waitForRunning(jobId, TIMEOUT);
+      long t0 = 1_700_000_000_000L;
+      String user = unique("u");
+      PredictionLog served = TrainingFixtures.log("r1", user, t0, List.of("A", "B"), List.of("C"));
+      kafka.send(Topics.PREDICTION_LOG, "r1", served);
+      kafka.send(Topics.PREDICTION_LOG, "r1", served); // the serving job's sink is at-least-once
+      kafka.send(Topics.PREDICTION_LOG, "r0", "{\"request_id\":\"r0\"".getBytes(StandardCharsets.UTF_8));
+      Interaction bought = Interaction.of(unique("e"), user, "A", InteractionType.PURCHASE, t0 + 600_000);
+      bought.requestId = "r1";
+      kafka.send(Topics.INTERACTIONS, user, bought);
+      // No request id: matched by user and item within the click window.
+      kafka.send(Topics.INTERACTIONS, user, Interaction.of(unique("e"), user, "B", InteractionType.CLICK,
+          t0 + 300_000));
+      kafka.send(Topics.INTERACTIONS, user, Interaction.of(unique("e"), user, "C", InteractionType.VIEW,
+          t0 + 300_000));
+      kafka.flush();
+
+      // Only once the join has seen them may event time move on (else they would be late, and dropped).
+      RestMetrics rest = new RestMetrics(stack.webUrl());
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (operatorMetric(rest, jobId, "label join", "predictionLogs") < 2
+          || operatorMetric(rest, jobId, "label join", "positiveEvents") < 2) {
+        assertThat(System.nanoTime()).as("the join saw the logs and the events").isLessThan(deadline);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+      // Event time moves past the purchase window and the allowed lateness on both inputs.
+      long later = t0 + 3 * 3_600_000L;
+      kafka.send(Topics.PREDICTION_LOG, "r2", TrainingFixtures.log("r2", unique("other"), later, List.of("Z"),
+          List.of()));
+      kafka.send(Topics.INTERACTIONS, "other", Interaction.of(unique("e"), "other", "Z", InteractionType.PURCHASE,
+          later));
+      kafka.flush();
+
+      Map<String, TrainingExample> byItem = new java.util.HashMap<>();
+      examples.awaitRecord(r -> {
+        TrainingExample e = Json.read(r.value(), TrainingExample.class);
+        byItem.put(e.itemId(), e);
+        return byItem.size() == 3;
+      }, TIMEOUT);
+      assertThat(byItem.get("A").label()).isEqualTo(1);
+      assertThat(byItem.get("A").positiveType()).isEqualTo("purchase");
+      assertThat(byItem.get("A").matchedBy()).isEqualTo(TrainingExample.BY_REQUEST);
+      assertThat(byItem.get("A").labelTs()).isEqualTo(t0 + 600_000);
+      assertThat(byItem.get("B").label()).isEqualTo(1);
+      assertThat(byItem.get("B").positiveType()).isEqualTo("click");
+      assertThat(byItem.get("B").matchedBy()).isEqualTo(TrainingExample.BY_USER_ITEM);
+      assertThat(byItem.get("C").label()).isZero();
+      assertThat(byItem.get("C").served()).isFalse();
+      // Exactly what the ranker saw, in its order, missing values as null.
+      TrainingExample a = byItem.get("A");
+      assertThat(a.featureNames()).isEqualTo(RankerFeatures.NAMES);
+      assertThat(a.features()[0]).isEqualTo(1f);
+      assertThat(a.features()[RankerFeatures.NAMES.indexOf("user_age")]).isNull();
+      assertThat(a.userId()).isEqualTo(user);
+      assertThat(a.models().ranking()).isEqualTo("ranker-v3");
+
+      DeadLetter letter = Json.read(deadLetters.awaitRecord(r -> Json.read(r.value(), DeadLetter.class).topic()
+          .equals(prefix + Topics.PREDICTION_LOG.name()), TIMEOUT).value(), DeadLetter.class);
+      assertThat(letter.job()).isEqualTo(TrainingLogJob.NAME);
+      assertThat(letter.reason()).startsWith("malformed JSON");
+
+      // The files: committed (visible) on a checkpoint, one line per example, under the day the items were served.
+      Path day = files.resolve(ExampleFiles.partition(t0));
+      List<String> lines = new ArrayList<>();
+      deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (lines.size() < 3) {
+        assertThat(System.nanoTime()).as("committed example files in " + day).isLessThan(deadline);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        lines.clear();
+        if (java.nio.file.Files.isDirectory(day)) {
+          try (var parts = java.nio.file.Files.list(day)) {
+            for (Path part : parts.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+              lines.addAll(java.nio.file.Files.readAllLines(part));
+            }
+          }
+        }
+      }
+      assertThat(lines).hasSize(3);
+      assertThat(lines.stream().map(l -> Json.read(l.getBytes(StandardCharsets.UTF_8), TrainingExample.class)
+          .itemId())).containsExactlyInAnyOrder("A", "B", "C");
+    } finally {
+      job.cancel().get();
     }
   }
 }

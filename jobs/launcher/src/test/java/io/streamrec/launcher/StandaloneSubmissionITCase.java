@@ -12,6 +12,7 @@ import io.streamrec.core.contract.Topics;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
+import io.streamrec.jobs.traininglog.TrainingLogJob;
 import io.streamrec.runtime.FlinkRestClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class StandaloneSubmissionITCase {
 
       FlinkRestClient rest = new FlinkRestClient(stack.webUrl());
       assertThat(rest.jobsOverview()).extracting(FlinkRestClient.JobSummary::name)
-          .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME);
+          .containsExactlyInAnyOrder(FeatureJob.NAME, IndexJob.NAME, ServingJob.NAME, TrainingLogJob.NAME);
       assertThat(rest.jobsOverview()).extracting(FlinkRestClient.JobSummary::state).containsOnly("RUNNING");
 
       RecRequest request = RecRequest.of("standalone-1", "user-1", System.currentTimeMillis(), 5);

@@ -327,6 +327,23 @@ class RecommendationPipelineTest {
   }
 
   @Test
+  void thePredictionLogParsesUnderItsContractWithTheRowsTheRankerSaw() {
+    RecommendationPipeline p = new RecommendationPipeline(store, index, models,
+        RecommendationPipeline.Settings.defaults(), Runnable::run);
+    RecommendationPipeline.Outcome o = p.run(request("adult", 10), session("item-10", "item-11"),
+        Deadline.startingNow(10_000));
+    // The training-log job reads the log back through the contract's parser (docs/contracts.md).
+    io.streamrec.core.contract.Parsed<io.streamrec.core.contract.PredictionLog> parsed =
+        io.streamrec.core.contract.Contracts.PREDICTION_LOG.parse(io.streamrec.core.contract.Json.write(o.log()));
+    assertThat(parsed).isInstanceOf(io.streamrec.core.contract.Parsed.Valid.class);
+    var log = ((io.streamrec.core.contract.Parsed.Valid<io.streamrec.core.contract.PredictionLog>) parsed).value();
+    var entries = io.streamrec.core.training.ServedEntry.of(log);
+    assertThat(entries).hasSize(o.log().served().size() + o.log().negatives().size());
+    assertThat(entries.get(0).features).containsExactly(o.log().served().get(0).features());
+    assertThat(entries.get(0).featureNames).containsExactlyElementsOf(RankerFeatures.NAMES);
+  }
+
+  @Test
   void theFirstRequestAfterStartIsRankedByBothStages() {
     try (ServingModels fresh = new ServingModels(new ModelRegistry(repoModels()), Duration.ofMinutes(10))) {
       RecommendationPipeline p = new RecommendationPipeline(store, index, fresh,

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.streamrec.aerospike.AerospikeSettings;
 import io.streamrec.core.contract.K8sManifests;
+import io.streamrec.core.training.TrainingLogSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,10 +27,29 @@ import org.junit.jupiter.api.Test;
  * lives in one TaskManager's JVM and is not shared with the others), its {@code entryClass} is a job's source, and
  * its {@code jarURI} is that job module's shaded jar; and every host the arguments name (Kafka bootstrap servers,
  * Aerospike seeds, the Vespa endpoint) is a Service, a StatefulSet pod under its headless Service, or Strimzi's
- * bootstrap Service of a {@code Kafka}, defined in {@code k8s/base} with that port.
+ * bootstrap Service of a {@code Kafka}, defined in {@code k8s/base} with that port. A job with options of its own
+ * (the training-log job's {@link TrainingLogSettings}) is checked against that parser as well.
  */
 class KubernetesJobArgsTest {
   private static final Pattern JAR = Pattern.compile("local:///opt/flink/usrlib/(.+)-job\\.jar");
+
+  /** What a job's main reads besides {@link JobConfig}, and whether it uses the feature store and vector index. */
+  private record JobArgs(List<String> ownOptions, boolean usesStores) {}
+
+  /** Every job the manifests may run, by entry class (a new job must be added here). */
+  private static final Map<String, JobArgs> JOBS = Map.of(
+      "io.streamrec.jobs.feature.FeatureJob", new JobArgs(List.of(), true),
+      "io.streamrec.jobs.index.IndexJob", new JobArgs(List.of(), true),
+      "io.streamrec.jobs.serving.ServingJob", new JobArgs(List.of(), true),
+      "io.streamrec.jobs.traininglog.TrainingLogJob", new JobArgs(TrainingLogSettings.OPTIONS, false));
+
+  private static JobArgs jobArgs(JsonNode deployment) {
+    String entryClass = deployment.path("spec").path("job").path("entryClass").asText();
+    JobArgs job = JOBS.get(entryClass);
+    assertThat(job).as("%s: entryClass %s is a job this test knows", deployment.path("metadata").path("name")
+        .asText(), entryClass).isNotNull();
+    return job;
+  }
 
   private static List<JsonNode> flinkDeployments(Path root) throws IOException {
     List<Path> files;
@@ -58,19 +79,32 @@ class KubernetesJobArgsTest {
   @Test
   void everyJobsArgsParseToNetworkedStores() throws IOException {
     List<JsonNode> deployments = flinkDeployments(K8sManifests.repoRoot());
-    assertThat(deployments).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(deployments).hasSizeGreaterThanOrEqualTo(4);
     for (JsonNode d : deployments) {
       String name = d.path("metadata").path("name").asText();
       String[] args = args(d);
+      JobArgs job = jobArgs(d);
       assertThat(args).as("%s: job.args", name).isNotEmpty();
       assertThat(args.length % 2).as("%s: job.args are --option value pairs", name).isZero();
       List<String> known = new ArrayList<>(JobConfig.fromArgs().toMap().keySet());
+      known.addAll(job.ownOptions());
+      if (!job.usesStores()) {
+        known.removeAll(List.of("feature-store", "vector-index", "model-dir"));
+      }
       for (int i = 0; i < args.length; i += 2) {
         assertThat(args[i]).as("%s: job.args[%d]", name, i).startsWith("--");
-        assertThat(args[i].substring(2)).as("%s: an option JobConfig knows", name).isIn(known);
+        assertThat(args[i].substring(2)).as("%s: an option the job reads", name).isIn(known);
       }
 
       JobConfig config = JobConfig.fromArgs(args);
+      assertThat(config.bootstrapServers()).as("%s: --bootstrap-servers", name).doesNotStartWith("127.0.0.1");
+      if (!job.ownOptions().isEmpty()) {
+        assertThatCode(() -> TrainingLogSettings.fromArgs(args)).as("%s: its own options", name)
+            .doesNotThrowAnyException();
+      }
+      if (!job.usesStores()) {
+        continue;
+      }
       assertThat(config.featureStore().backend()).as("%s: --feature-store (embedded is per TaskManager)", name)
           .isEqualTo(AerospikeSettings.SCHEME);
       assertThatCode(() -> AerospikeSettings.parse(config.featureStore().uri())).as("%s: --feature-store", name)
@@ -78,7 +112,6 @@ class KubernetesJobArgsTest {
       assertThat(config.vectorIndex().backend()).as("%s: --vector-index (embedded is per TaskManager)", name)
           .isEqualTo("vespa+http");
       assertThat(URI.create(config.vectorIndex().uri()).getHost()).as("%s: --vector-index host", name).isNotBlank();
-      assertThat(config.bootstrapServers()).as("%s: --bootstrap-servers", name).doesNotStartWith("127.0.0.1");
     }
   }
 
@@ -120,9 +153,11 @@ class KubernetesJobArgsTest {
       String name = d.path("metadata").path("name").asText();
       JobConfig config = JobConfig.fromArgs(args(d));
       List<String> hostPorts = new ArrayList<>(List.of(config.bootstrapServers().split(",")));
-      hostPorts.addAll(AerospikeSettings.parse(config.featureStore().uri()).hosts());
-      URI vespa = URI.create(config.vectorIndex().uri());
-      hostPorts.add(vespa.getHost() + ":" + (vespa.getPort() < 0 ? 8080 : vespa.getPort()));
+      if (jobArgs(d).usesStores()) {
+        hostPorts.addAll(AerospikeSettings.parse(config.featureStore().uri()).hosts());
+        URI vespa = URI.create(config.vectorIndex().uri());
+        hostPorts.add(vespa.getHost() + ":" + (vespa.getPort() < 0 ? 8080 : vespa.getPort()));
+      }
       for (String hostPort : hostPorts) {
         int colon = hostPort.lastIndexOf(':');
         K8sManifests.unresolved(hostPort.substring(0, colon).trim(),
@@ -131,7 +166,7 @@ class KubernetesJobArgsTest {
         hosts++;
       }
     }
-    assertThat(hosts).isGreaterThanOrEqualTo(9);
+    assertThat(hosts).isGreaterThanOrEqualTo(10);
     assertThat(problems).as("job.args hosts that nothing in k8s/base creates").isEmpty();
   }
 

@@ -200,4 +200,19 @@ public final class CompactIO {
     }
     return a;
   }
+
+  public static void writeFloats(DataOutput out, float[] a) throws IOException {
+    writeVarInt(out, a.length);
+    for (float v : a) {
+      out.writeFloat(v);
+    }
+  }
+
+  public static float[] readFloats(DataInput in) throws IOException {
+    float[] a = new float[readVarInt(in)];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readFloat();
+    }
+    return a;
+  }
 }

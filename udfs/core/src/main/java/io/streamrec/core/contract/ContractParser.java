@@ -36,9 +36,9 @@ public abstract class ContractParser<T> implements Serializable {
     if (value == null || value.length == 0) {
       return Parsed.invalid("empty record value (null or tombstone)", null, null);
     }
-    if (value.length > Limits.MAX_RECORD_BYTES) {
+    if (value.length > maxRecordBytes()) {
       return Parsed.invalid(
-          "record is " + value.length + " bytes, more than the limit of " + Limits.MAX_RECORD_BYTES,
+          "record is " + value.length + " bytes, more than the limit of " + maxRecordBytes(),
           null,
           null);
     }
@@ -78,6 +78,11 @@ public abstract class ContractParser<T> implements Serializable {
     } catch (ContractViolation ignored) {
       return null;
     }
+  }
+
+  /** Larger records are refused before parsing. */
+  protected int maxRecordBytes() {
+    return Limits.MAX_RECORD_BYTES;
   }
 
   /** Whether an invalid record of this topic should still be answered (requests are; events are not). */

@@ -1,5 +1,9 @@
 package io.streamrec.core.contract;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The parser of each input topic (DESIGN §4). Field names are the wire names; the bounds are in {@link Limits}.
  * Unknown fields are ignored so producers can add fields before consumers know them.
@@ -10,6 +14,8 @@ public final class Contracts {
   public static final ContractParser<Item> ITEMS = new ItemParser();
   public static final ContractParser<User> USERS = new UserParser();
   public static final ContractParser<RecRequest> REC_REQUESTS = new RecRequestParser();
+  /** Our own output, read back by the training-log job: as strict as the others, for the same reasons. */
+  public static final ContractParser<PredictionLog> PREDICTION_LOG = new PredictionLogParser();
 
   private Contracts() {}
 
@@ -131,6 +137,71 @@ public final class Contracts {
 
     private Object readResolve() {
       return REC_REQUESTS;
+    }
+  }
+
+  private static final class PredictionLogParser extends ContractParser<PredictionLog> {
+    private static final long serialVersionUID = 1L;
+
+    PredictionLogParser() {
+      super(Topics.PREDICTION_LOG, PredictionLog.class);
+    }
+
+    @Override
+    protected int maxRecordBytes() {
+      return Limits.MAX_PREDICTION_LOG_BYTES;
+    }
+
+    @Override
+    PredictionLog read(FieldReader f) {
+      String requestId = f.requiredId("request_id");
+      String userId = f.requiredId("user_id");
+      long ts = f.requiredTimestamp("ts");
+      RecResponse.Models models = f.optionalObject("models", m -> new RecResponse.Models(
+          m.optionalId("retrieval"), m.optionalId("ranking"), m.optionalId("first_stage")));
+      boolean degraded = f.optionalBoolean("degraded", false);
+      String reason = f.optionalText("reason");
+      List<String> featureNames = List.of(f.optionalIdList("feature_names"));
+      int width = featureNames.size();
+      List<PredictionLog.Entry> served =
+          f.optionalObjectList("served", Limits.MAX_LOGGED_ENTRIES, e -> entry(e, width));
+      List<PredictionLog.Entry> negatives =
+          f.optionalObjectList("negatives", Limits.MAX_LOGGED_ENTRIES, e -> entry(e, width));
+      Integer ranked = f.optionalInt("ranked", 0, Integer.MAX_VALUE);
+      Integer firstStageScored = f.optionalInt("first_stage_scored", 0, Integer.MAX_VALUE);
+      return new PredictionLog(requestId, userId, ts, models, degraded, reason, featureNames, served, negatives,
+          ranked == null ? 0 : ranked, firstStageScored == null ? 0 : firstStageScored,
+          counts(f.optionalNumberMap("candidates"), "candidates"), counts(f.optionalNumberMap("filtered"), "filtered"),
+          f.optionalNumberMap("timings_ms"));
+    }
+
+    private static PredictionLog.Entry entry(FieldReader e, int width) {
+      String itemId = e.requiredId("item_id");
+      Integer rank = e.optionalInt("rank", 0, Limits.MAX_K);
+      float[] features = e.optionalFloats("features", Limits.MAX_LIST_SIZE);
+      if (features.length != 0 && features.length != width) {
+        throw new ContractViolation("field 'features' has " + features.length + " values but 'feature_names' has "
+            + width);
+      }
+      String scoredBy = e.optionalId("scored_by");
+      return new PredictionLog.Entry(itemId, rank == null ? 0 : rank, e.requiredNumberOrMissing("score"),
+          List.of(e.optionalIdList("sources")), features, scoredBy == null ? RecResponse.RecItem.RETRIEVAL : scoredBy,
+          e.optionalFiniteDouble("first_stage_score"));
+    }
+
+    private static Map<String, Integer> counts(Map<String, Double> numbers, String field) {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      numbers.forEach((name, v) -> {
+        if (v < 0 || v > Integer.MAX_VALUE || v != Math.rint(v)) {
+          throw new ContractViolation("field '" + field + "." + name + "' must be a count, got " + v);
+        }
+        out.put(name, v.intValue());
+      });
+      return out;
+    }
+
+    private Object readResolve() {
+      return PREDICTION_LOG;
     }
   }
 }

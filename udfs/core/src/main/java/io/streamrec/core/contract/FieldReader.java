@@ -3,6 +3,10 @@ package io.streamrec.core.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -211,6 +215,117 @@ final class FieldReader {
     for (int i = 0; i < out.length; i++) {
       out[i] = checkId(field + "[" + i + "]", v.get(i));
     }
+    return out;
+  }
+
+  boolean optionalBoolean(String field, boolean absent) {
+    return present(field) == null ? absent : requiredBoolean(field);
+  }
+
+  Double optionalFiniteDouble(String field) {
+    return present(field) == null ? null : requiredFiniteDouble(field, -Double.MAX_VALUE, Double.MAX_VALUE);
+  }
+
+  /**
+   * A number that may be missing: a JSON number, or {@code null} or the string {@code "NaN"} for a missing value
+   * (Jackson writes a float NaN as that string). Infinity is refused.
+   */
+  static float numberOrMissing(String field, JsonNode v) {
+    if (v == null || v.isNull() || (v.isTextual() && v.textValue().equals("NaN"))) {
+      return Float.NaN;
+    }
+    if (!v.isNumber()) {
+      throw wrongType(field, "a number, null or \"NaN\"", v);
+    }
+    double d = v.doubleValue();
+    if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+      throw new ContractViolation("field '" + field + "' must be a finite number, got " + v.asText());
+    }
+    return (float) d;
+  }
+
+  /** A required number that may be missing (see {@link #numberOrMissing}). */
+  double requiredNumberOrMissing(String field) {
+    return numberOrMissing(field, required(field));
+  }
+
+  /** A list of numbers, each possibly missing (see {@link #numberOrMissing}); absent means empty. */
+  float[] optionalFloats(String field, int maxSize) {
+    JsonNode v = present(field);
+    if (v == null) {
+      return new float[0];
+    }
+    if (!v.isArray()) {
+      throw wrongType(field, "an array of numbers", v);
+    }
+    if (v.size() > maxSize) {
+      throw new ContractViolation("field '" + field + "' has " + v.size() + " entries, more than " + maxSize);
+    }
+    float[] out = new float[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = numberOrMissing(field + "[" + i + "]", v.get(i));
+    }
+    return out;
+  }
+
+  /** A nested object, read by {@code read}; a violation inside names the field it is in. */
+  <R> R optionalObject(String field, Function<FieldReader, R> read) {
+    JsonNode v = present(field);
+    if (v == null) {
+      return null;
+    }
+    return nested(field, v, read);
+  }
+
+  /** A list of objects, each read by {@code read}; absent means empty. */
+  <R> List<R> optionalObjectList(String field, int maxSize, Function<FieldReader, R> read) {
+    JsonNode v = present(field);
+    if (v == null) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw wrongType(field, "an array of objects", v);
+    }
+    if (v.size() > maxSize) {
+      throw new ContractViolation("field '" + field + "' has " + v.size() + " entries, more than " + maxSize);
+    }
+    List<R> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      out.add(nested(field + "[" + i + "]", v.get(i), read));
+    }
+    return out;
+  }
+
+  private static <R> R nested(String path, JsonNode v, Function<FieldReader, R> read) {
+    if (!(v instanceof ObjectNode object)) {
+      throw wrongType(path, "an object", v);
+    }
+    try {
+      return read.apply(new FieldReader(object));
+    } catch (ContractViolation e) {
+      throw new ContractViolation(path + ": " + e.getMessage());
+    }
+  }
+
+  /** An object of name → number (e.g. counts or timings), names checked as ids; absent means empty. */
+  Map<String, Double> optionalNumberMap(String field) {
+    JsonNode v = present(field);
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof ObjectNode object)) {
+      throw wrongType(field, "an object", v);
+    }
+    if (object.size() > Limits.MAX_LIST_SIZE) {
+      throw new ContractViolation(
+          "field '" + field + "' has " + object.size() + " entries, more than " + Limits.MAX_LIST_SIZE);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    FieldReader entries = new FieldReader(object);
+    object.fieldNames().forEachRemaining(name -> {
+      checkId(field + " key", new com.fasterxml.jackson.databind.node.TextNode(name));
+      out.put(name, entries.requiredFiniteDouble(name, -Double.MAX_VALUE, Double.MAX_VALUE));
+    });
     return out;
   }
 }

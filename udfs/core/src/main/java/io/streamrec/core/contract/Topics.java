@@ -15,9 +15,12 @@ public final class Topics {
   public static final TopicSpec REC_RESPONSES = new TopicSpec("rec-responses", "user_id", 4, false);
   public static final TopicSpec PREDICTION_LOG = new TopicSpec("prediction-log", "request_id", 2, false);
   public static final TopicSpec DEAD_LETTERS = new TopicSpec("dead-letters", "topic", 1, false);
+  /** Labelled examples of the training-log job (the same examples also go to files for the trainer). */
+  public static final TopicSpec TRAINING_EXAMPLES = new TopicSpec("training-examples", "user_id", 2, false);
 
   public static final List<TopicSpec> ALL =
-      List.of(INTERACTIONS, ITEMS, USERS, REC_REQUESTS, REC_RESPONSES, PREDICTION_LOG, DEAD_LETTERS);
+      List.of(INTERACTIONS, ITEMS, USERS, REC_REQUESTS, REC_RESPONSES, PREDICTION_LOG, DEAD_LETTERS,
+          TRAINING_EXAMPLES);
 
   private Topics() {}
 

@@ -93,7 +93,7 @@ class KubernetesRenderTest {
     List<JsonNode> docs = render("k8s/overlays/production");
     checkRendered("k8s/overlays/production", docs);
     List<JsonNode> flink = docs.stream().filter(d -> d.path("kind").asText().equals("FlinkDeployment")).toList();
-    assertThat(flink).hasSize(3).allSatisfy(d -> assertThat(
+    assertThat(flink).hasSize(4).allSatisfy(d -> assertThat(
         d.path("spec").path("flinkConfiguration").path("state.backend").asText()).isEqualTo("rocksdb"));
   }
 }

@@ -15,7 +15,8 @@ class TopicsTest {
     assertThat(names).doesNotHaveDuplicates();
     assertThat(new HashSet<>(names)).hasSize(Topics.ALL.size());
     assertThat(names).containsExactly(
-        "interactions", "items", "users", "rec-requests", "rec-responses", "prediction-log", "dead-letters");
+        "interactions", "items", "users", "rec-requests", "rec-responses", "prediction-log", "dead-letters",
+        "training-examples");
   }
 
   @Test
@@ -26,6 +27,7 @@ class TopicsTest {
     assertThat(Topics.REC_REQUESTS.keyField()).isEqualTo("user_id");
     assertThat(Topics.REC_RESPONSES.keyField()).isEqualTo("user_id");
     assertThat(Topics.PREDICTION_LOG.keyField()).isEqualTo("request_id");
+    assertThat(Topics.TRAINING_EXAMPLES.keyField()).isEqualTo("user_id");
     assertThat(Topics.ALL.stream().filter(TopicSpec::compacted).map(TopicSpec::name))
         .containsExactlyInAnyOrder("items", "users");
     assertThat(Topics.ALL).allSatisfy(t -> assertThat(t.partitions()).isPositive());
@@ -58,7 +60,7 @@ class TopicsTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> Topics.ALL.remove(0)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> Topics.ALL.set(0, Topics.ITEMS)).isInstanceOf(UnsupportedOperationException.class);
-    assertThat(Topics.ALL).hasSize(7);
+    assertThat(Topics.ALL).hasSize(8);
   }
 
   @Test
