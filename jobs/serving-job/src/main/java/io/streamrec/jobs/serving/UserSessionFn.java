@@ -142,8 +142,9 @@ public final class UserSessionFn implements StatefulFunction {
   private void answerWithFallback(Context context, RecRequest request, String why) {
     RecommendationPipeline.Outcome outcome;
     try {
-      long now = System.currentTimeMillis();
-      RecommendationPipeline.Session view = sessionView(session.get(), now);
+      // The request's time, as the ranked path uses: a replayed request's log must not be stamped with today.
+      long asOf = request.ts > 0 ? request.ts : System.currentTimeMillis();
+      RecommendationPipeline.Session view = sessionView(session.get(), asOf);
       Set<String> exclude = new HashSet<>(Arrays.asList(request.exclude));
       exclude.addAll(view.bought());
       exclude.addAll(view.recentItems());
@@ -156,7 +157,7 @@ public final class UserSessionFn implements StatefulFunction {
       List<PredictionLog.Entry> served = new ArrayList<>(items.size());
       items.forEach(i -> served.add(new PredictionLog.Entry(i.itemId(), i.rank(), i.score(), i.sources(),
           new float[0])));
-      PredictionLog log = new PredictionLog(request.requestId, request.userId, now, response.models(), true, reason,
+      PredictionLog log = new PredictionLog(request.requestId, request.userId, asOf, response.models(), true, reason,
           List.of(), served, List.of(), 0, 0, Map.of(), Map.of(), Map.of());
       outcome = new RecommendationPipeline.Outcome(response, log, Map.of(), new CandidateFilters.Counts());
     } catch (RuntimeException e) {
