@@ -7,6 +7,7 @@ import io.streamrec.core.contract.DeadLetter;
 import io.streamrec.core.contract.Interaction;
 import io.streamrec.core.contract.InteractionType;
 import io.streamrec.core.contract.Json;
+import io.streamrec.core.contract.RecRequest;
 import io.streamrec.core.contract.StoreLayout;
 import io.streamrec.core.contract.Topics;
 import io.streamrec.core.store.EmbeddedFeatureStore;
@@ -14,6 +15,7 @@ import io.streamrec.core.store.FeatureKey;
 import io.streamrec.jobs.common.JobConfig;
 import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.jobs.feature.FeatureJob;
+import io.streamrec.jobs.serving.ServingJob;
 import io.streamrec.runtime.FlinkRestClient;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import java.net.URI;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A job on a secured broker: the real broker (own JVM) with a SASL_SSL listener on 127.0.0.1 (a keystore made here,
  * SASL PLAIN), and the feature job on a MiniCluster reading and writing it with client properties from a
  * {@code --kafka-properties} file whose password is a {@code ${file:...}} reference, plus one {@code --kafka.*}
- * argument that overrides the file. Clients without the credentials or the CA are refused.
+ * argument that overrides the file; the same for the serving job's StateFun runtime (its floor variant, which needs no
+ * models). Clients without the credentials or the CA are refused.
  */
 class SecureKafkaITCase {
 
@@ -138,6 +142,30 @@ class SecureKafkaITCase {
       String shown = get(flink.restUrl().resolve("/jobs/" + jobId + "/config"));
       assertThat(shown).contains("kafka.security.protocol").contains("${file:" + passwordFile + "}")
           .doesNotContain(kafkaPassword).doesNotContain(tls.truststorePassword());
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theServingJobsStatefulFunctionsAnswerOverSaslSsl() throws Exception {
+    // The floor variant of the serving job: the same Kafka sources, StateFun runtime and Kafka sink, no models.
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    String prefix = "serving-" + id + ".";
+    JobConfig config = config(prefix, "serving-" + id);
+    Properties client = KafkaIO.clientProperties(config);
+    TopicAdmin.createAll(client, prefix);
+
+    JobClient job = ServingJob.echo(config).executeAsync(flink.environment());
+    try {
+      new FlinkRestClient(flink.restUrl()).waitForRunning(job.getJobID().toHexString(), TIMEOUT);
+      try (RecClient requests = new RecClient(client, prefix)) {
+        RecRequest request = RecRequest.of("r-" + id, "u-" + id, System.currentTimeMillis(), 5);
+        CompletableFuture<RecClient.Reply> reply = requests.request(request);
+        requests.flush();
+        assertThat(reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).response().requestId())
+            .isEqualTo(request.requestId);
+      }
     } finally {
       job.cancel().get(30, TimeUnit.SECONDS);
     }

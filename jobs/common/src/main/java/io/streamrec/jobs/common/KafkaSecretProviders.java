@@ -57,14 +57,31 @@ public final class KafkaSecretProviders {
     p.get(path, Set.of(key));
   }
 
-  /** {@code ${env:NAME}}: an environment variable of the JVM that creates the client. */
-  public static final class Env implements ConfigProvider {
-    @Override
-    public void configure(Map<String, ?> configs) {}
+  /** What both providers share: no configuration, nothing to close, no "all keys of a path" lookup. */
+  private abstract static class ReferenceProvider implements ConfigProvider {
+    private final String syntax;
+
+    ReferenceProvider(String syntax) {
+      this.syntax = syntax;
+    }
 
     @Override
-    public ConfigData get(String path) {
-      throw new ConfigException("${env:...} names one variable: ${env:NAME}");
+    public final void configure(Map<String, ?> configs) {}
+
+    /** Kafka asks this only for whole-path lookups, which a reference never is. */
+    @Override
+    public final ConfigData get(String path) {
+      throw new ConfigException("a reference names what it reads: " + syntax);
+    }
+
+    @Override
+    public final void close() {}
+  }
+
+  /** {@code ${env:NAME}}: an environment variable of the JVM that creates the client. */
+  public static final class Env extends ReferenceProvider {
+    public Env() {
+      super("${env:NAME}");
     }
 
     @Override
@@ -83,19 +100,12 @@ public final class KafkaSecretProviders {
       }
       return new ConfigData(data);
     }
-
-    @Override
-    public void close() {}
   }
 
   /** {@code ${file:/path}} (the whole file) and {@code ${file:/path:key}} (a key of a properties file). */
-  public static final class File implements ConfigProvider {
-    @Override
-    public void configure(Map<String, ?> configs) {}
-
-    @Override
-    public ConfigData get(String path) {
-      throw new ConfigException("${file:...} names a file: ${file:/path} or ${file:/path:key}");
+  public static final class File extends ReferenceProvider {
+    public File() {
+      super("${file:/path} or ${file:/path:key}");
     }
 
     @Override
@@ -155,8 +165,5 @@ public final class KafkaSecretProviders {
       }
       return s.substring(0, end);
     }
-
-    @Override
-    public void close() {}
   }
 }
