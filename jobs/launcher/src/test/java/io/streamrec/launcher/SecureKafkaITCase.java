@@ -100,21 +100,32 @@ class SecureKafkaITCase {
     }
   }
 
-  private static JobConfig config(String prefix, String store) {
+  private static JobConfig jobConfig(String prefix, String store) {
     return JobConfig.fromArgs("--bootstrap-servers", broker.saslSslBootstrapServers(),
         "--kafka-properties", clientProperties.toString(), "--kafka.sasl.mechanism", "PLAIN",
         "--topic-prefix", prefix, "--feature-store", "embedded:" + store, "--model-dir", build.modelDir().toString());
   }
 
+  /** A test's own topics (created over SASL_SSL), store, job config and client properties. */
+  private record Secured(String id, String prefix, JobConfig config, Properties client) {
+    static Secured create(String name) {
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      String prefix = name + "-" + id + ".";
+      JobConfig config = jobConfig(prefix, name + "-" + id);
+      Properties client = KafkaIO.clientProperties(config);
+      assertThat(TopicAdmin.createAll(client, prefix)).hasSize(Topics.ALL.size());
+      return new Secured(id, prefix, config, client);
+    }
+  }
+
   @Test
   void theFeatureJobReadsAndWritesThroughTheBrokerOverSaslSsl() throws Exception {
-    String id = UUID.randomUUID().toString().substring(0, 8);
-    String prefix = "secure-" + id + ".";
-    JobConfig config = config(prefix, "secure-" + id);
-    Properties client = KafkaIO.clientProperties(config);
-    assertThat(TopicAdmin.createAll(client, prefix)).hasSize(Topics.ALL.size());
+    Secured t = Secured.create("features");
+    String id = t.id();
+    String prefix = t.prefix();
+    Properties client = t.client();
 
-    JobClient job = FeatureJob.withKafka(config).executeAsync(flink.environment());
+    JobClient job = FeatureJob.withKafka(t.config()).executeAsync(flink.environment());
     String jobId = job.getJobID().toHexString();
     try {
       new FlinkRestClient(flink.restUrl()).waitForRunning(jobId, TIMEOUT);
@@ -134,7 +145,7 @@ class SecureKafkaITCase {
         assertThat(letter.job()).isEqualTo(FeatureJob.NAME);
       }
       // Read by the job's Kafka source: the purchase reached the user's features.
-      EmbeddedFeatureStore store = EmbeddedFeatureStore.shared("secure-" + id);
+      EmbeddedFeatureStore store = EmbeddedFeatureStore.shared("features-" + id);
       awaitTrue(() -> store.get(new FeatureKey(StoreLayout.UserBins.SET, user)).isPresent(),
           "features of " + user + " in the store");
 
@@ -150,17 +161,12 @@ class SecureKafkaITCase {
   @Test
   void theServingJobsStatefulFunctionsAnswerOverSaslSsl() throws Exception {
     // The floor variant of the serving job: the same Kafka sources, StateFun runtime and Kafka sink, no models.
-    String id = UUID.randomUUID().toString().substring(0, 8);
-    String prefix = "serving-" + id + ".";
-    JobConfig config = config(prefix, "serving-" + id);
-    Properties client = KafkaIO.clientProperties(config);
-    TopicAdmin.createAll(client, prefix);
-
-    JobClient job = ServingJob.echo(config).executeAsync(flink.environment());
+    Secured t = Secured.create("serving");
+    JobClient job = ServingJob.echo(t.config()).executeAsync(flink.environment());
     try {
       new FlinkRestClient(flink.restUrl()).waitForRunning(job.getJobID().toHexString(), TIMEOUT);
-      try (RecClient requests = new RecClient(client, prefix)) {
-        RecRequest request = RecRequest.of("r-" + id, "u-" + id, System.currentTimeMillis(), 5);
+      try (RecClient requests = new RecClient(t.client(), t.prefix())) {
+        RecRequest request = RecRequest.of("r-" + t.id(), "u-" + t.id(), System.currentTimeMillis(), 5);
         CompletableFuture<RecClient.Reply> reply = requests.request(request);
         requests.flush();
         assertThat(reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).response().requestId())
@@ -173,7 +179,7 @@ class SecureKafkaITCase {
 
   @Test
   void clientsWithoutTheCredentialsOrTheCaAreRefused() {
-    Properties good = KafkaIO.clientProperties(config("refused.", "refused"));
+    Properties good = KafkaIO.clientProperties(jobConfig("refused.", "refused"));
     Properties wrongPassword = copy(good);
     wrongPassword.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
         + " username=\"" + USER + "\" password=\"not-" + kafkaPassword + "\";");
