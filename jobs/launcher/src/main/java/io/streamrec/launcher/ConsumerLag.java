@@ -1,11 +1,11 @@
 package io.streamrec.launcher;
 
+import io.streamrec.jobs.common.KafkaIO;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,9 +19,12 @@ public final class ConsumerLag implements AutoCloseable {
   private final Admin admin;
 
   public ConsumerLag(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    admin = Admin.create(p);
+    this(KafkaIO.clientProperties(bootstrapServers));
+  }
+
+  /** @param client bootstrap.servers and the job's client properties ({@code KafkaIO.clientProperties}) */
+  public ConsumerLag(Properties client) {
+    admin = Admin.create(client);
   }
 
   /** Records of {@code topic} not yet committed by {@code groupId}; a partition never committed counts whole. */

@@ -5,6 +5,7 @@ import io.streamrec.core.contract.RecResponse;
 import io.streamrec.core.contract.Topics;
 import io.streamrec.datasets.OnlineRetailDataset;
 import io.streamrec.datasets.Purchase;
+import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
@@ -50,7 +51,8 @@ public final class Demo {
     progress.done(String.format("%,d items, %,d users, %,d purchases",
         data.items().size(), data.users().size(), data.purchases().size()));
 
-    try (RecClient client = new RecClient(stack.bootstrapServers(), stack.jobConfig().topicPrefix())) {
+    try (RecClient client =
+        new RecClient(KafkaIO.clientProperties(stack.jobConfig()), stack.jobConfig().topicPrefix())) {
       replay(client, data);
       waitUntilProcessed();
       if (options.warmupRequests() > 0) {
@@ -93,7 +95,7 @@ public final class Demo {
     String interactions = stack.jobConfig().topic(Topics.INTERACTIONS);
     String itemsTopic = stack.jobConfig().topic(Topics.ITEMS);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-    try (ConsumerLag lag = new ConsumerLag(stack.bootstrapServers())) {
+    try (ConsumerLag lag = new ConsumerLag(KafkaIO.clientProperties(stack.jobConfig()))) {
       while (true) {
         long features = lag.lag(stack.jobConfig().groupId(FeatureJob.NAME), interactions);
         long serving = lag.lag(stack.jobConfig().groupId(ServingJob.NAME), interactions);

@@ -2,6 +2,7 @@ package io.streamrec.launcher;
 
 import io.streamrec.core.training.TrainingLogSettings;
 import io.streamrec.jobs.common.JobConfig;
+import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.runtime.KafkaBrokerProcess;
 import java.net.URI;
 import java.nio.file.Path;
@@ -58,8 +59,11 @@ public final class LocalStack implements AutoCloseable {
                   .withPort(s.kafkaPort()));
       progress.done(broker.bootstrapServers());
 
+      JobConfig config =
+          JobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", s.topicPrefix(),
+              "--model-dir", build.modelDir().toString());
       progress.step("Creating topics");
-      List<String> created = TopicAdmin.createAll(broker.bootstrapServers(), s.topicPrefix());
+      List<String> created = TopicAdmin.createAll(KafkaIO.clientProperties(config), s.topicPrefix());
       progress.done(created.isEmpty() ? "all exist" : created.size() + " created");
 
       progress.step("Starting Flink " + build.flinkVersion() + " " + s.mode().name().toLowerCase() + " cluster");
@@ -71,9 +75,6 @@ public final class LocalStack implements AutoCloseable {
           };
       progress.done(cluster.restUrl().toString());
 
-      JobConfig config =
-          JobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", s.topicPrefix(),
-              "--model-dir", build.modelDir().toString());
       // A URI, so the standalone cluster's TaskManager (another process, same machine) writes the same folder.
       TrainingLogSettings trainingLog = TrainingLogSettings.defaults()
           .withExamplesDir(s.workDir().resolve("training-examples").toAbsolutePath().toUri().toString());

@@ -52,9 +52,14 @@ public final class RecClient implements AutoCloseable {
   private record Pending(CompletableFuture<Reply> future, long sentNanos) {}
 
   public RecClient(String bootstrapServers, String topicPrefix) {
+    this(KafkaIO.clientProperties(bootstrapServers), topicPrefix);
+  }
+
+  /** @param client bootstrap.servers and the job's client properties ({@code KafkaIO.clientProperties}) */
+  public RecClient(Properties client, String topicPrefix) {
     this.prefix = topicPrefix;
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -62,7 +67,7 @@ public final class RecClient implements AutoCloseable {
     producer = new KafkaProducer<>(p);
 
     Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.putAll(client);
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(KafkaIO.LOW_LATENCY_FETCH_MAX_WAIT_MS));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

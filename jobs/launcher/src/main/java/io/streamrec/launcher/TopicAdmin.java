@@ -2,6 +2,7 @@ package io.streamrec.launcher;
 
 import io.streamrec.core.contract.TopicSpec;
 import io.streamrec.core.contract.Topics;
+import io.streamrec.jobs.common.KafkaIO;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,17 @@ public final class TopicAdmin {
 
   /** Creates every topic of {@link Topics#ALL} that does not exist yet; returns the names it created. */
   public static List<String> createAll(String bootstrapServers, String prefix) {
+    return createAll(KafkaIO.clientProperties(bootstrapServers), prefix);
+  }
+
+  /**
+   * As {@link #createAll(String, String)}, with the admin client's properties.
+   *
+   * @param client bootstrap.servers and the job's client properties ({@code KafkaIO.clientProperties})
+   */
+  public static List<String> createAll(Properties client, String prefix) {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(client);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -46,7 +56,8 @@ public final class TopicAdmin {
       }
       return missing.stream().map(NewTopic::name).toList();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not create topics on " + bootstrapServers + ": " + e.getMessage(), e);
+      throw new IllegalStateException("could not create topics on " + client.getProperty("bootstrap.servers") + ": "
+          + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);

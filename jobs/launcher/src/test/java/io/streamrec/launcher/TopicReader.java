@@ -1,5 +1,7 @@
 package io.streamrec.launcher;
 
+import io.streamrec.jobs.common.JobConfig;
+import io.streamrec.jobs.common.KafkaIO;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,13 @@ final class TopicReader implements AutoCloseable {
   private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
 
   TopicReader(String bootstrapServers, String topic) {
+    this(KafkaIO.clientProperties(bootstrapServers), topic);
+  }
+
+  /** @param client bootstrap.servers and the job's client properties ({@link KafkaIO#clientProperties(JobConfig)}) */
+  TopicReader(Properties client, String topic) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

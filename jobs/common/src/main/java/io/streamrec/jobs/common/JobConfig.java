@@ -22,7 +22,11 @@ import org.apache.flink.api.java.utils.ParameterTool;
  *   --group-prefix streamrec             consumer group = &lt;prefix&gt;-&lt;job&gt;
  *   --starting-offsets committed         committed (falling back to earliest) | earliest | latest
  *   --buffer-timeout-ms -1               -1 = the job's own default (serving: 0)
+ *   --kafka-properties FILE              Kafka client properties (TLS, SASL) for every Kafka client of the job
+ *   --kafka.&lt;property&gt; VALUE            one Kafka client property; overrides the file's
  * </pre>
+ *
+ * <p>Kafka secrets are references, never values: see {@link KafkaClientProperties}.
  */
 public final class JobConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -41,10 +45,11 @@ public final class JobConfig implements Serializable {
   private final String groupPrefix;
   private final StartingOffsets startingOffsets;
   private final long bufferTimeoutMs;
+  private final KafkaClientProperties kafka;
 
   private JobConfig(String bootstrapServers, String topicPrefix, FeatureStoreSpec featureStore,
       VectorIndexSpec vectorIndex, String modelDir, String groupPrefix, StartingOffsets startingOffsets,
-      long bufferTimeoutMs) {
+      long bufferTimeoutMs, KafkaClientProperties kafka) {
     this.bootstrapServers = bootstrapServers;
     this.topicPrefix = topicPrefix;
     this.featureStore = featureStore;
@@ -53,6 +58,7 @@ public final class JobConfig implements Serializable {
     this.groupPrefix = groupPrefix;
     this.startingOffsets = startingOffsets;
     this.bufferTimeoutMs = bufferTimeoutMs;
+    this.kafka = kafka;
   }
 
   public static JobConfig fromArgs(String... args) {
@@ -76,7 +82,8 @@ public final class JobConfig implements Serializable {
     return new JobConfig(bootstrap, p.get("topic-prefix", ""),
         FeatureStoreSpec.parse(p.get("feature-store", "embedded")),
         VectorIndexSpec.parse(p.get("vector-index", "embedded")), modelDir(p.get("model-dir", "model-artifacts")),
-        p.get("group-prefix", "streamrec"), starting, bufferTimeout);
+        p.get("group-prefix", "streamrec"), starting, bufferTimeout,
+        KafkaClientProperties.parse(p.get(KafkaClientProperties.FILE_OPTION, null), p.toMap()));
   }
 
   private static String modelDir(String dir) {
@@ -124,14 +131,30 @@ public final class JobConfig implements Serializable {
     return bufferTimeoutMs < 0 ? jobDefault : bufferTimeoutMs;
   }
 
-  /** The arguments that reproduce this config, e.g. to submit the same job to another cluster. */
-  public String[] toArgs() {
-    return toMap().entrySet().stream()
-        .flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue()))
-        .toArray(String[]::new);
+  /** The Kafka client properties every Kafka client of the job gets (besides bootstrap.servers). */
+  public KafkaClientProperties kafka() {
+    return kafka;
   }
 
+  /** The arguments that reproduce this config, e.g. to submit the same job to another cluster. */
+  public String[] toArgs() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    basics().forEach((k, v) -> {
+      args.add("--" + k);
+      args.add(v);
+    });
+    args.addAll(kafka.toArgs());
+    return args.toArray(String[]::new);
+  }
+
+  /** Every option and its value, as the web UI shows them; Kafka secrets appear as their references only. */
   public Map<String, String> toMap() {
+    Map<String, String> m = basics();
+    m.putAll(kafka.toMap());
+    return m;
+  }
+
+  private Map<String, String> basics() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap-servers", bootstrapServers);
     m.put("topic-prefix", topicPrefix);

@@ -35,6 +35,24 @@ public final class KafkaIO {
    */
   public static final int LOW_LATENCY_FETCH_MAX_WAIT_MS = 100;
 
+  /**
+   * What any Kafka client of a job needs besides its own settings: {@code bootstrap.servers} and the job's client
+   * properties ({@code --kafka-properties}, {@code --kafka.*}: TLS, SASL). For admin clients, producers and consumers
+   * outside the Flink connectors (the launcher's); the sources and sinks here add them themselves.
+   */
+  public static Properties clientProperties(JobConfig config) {
+    Properties props = config.kafka().clientProperties();
+    props.setProperty("bootstrap.servers", config.bootstrapServers());
+    return props;
+  }
+
+  /** Only {@code bootstrap.servers}: for a client of a local broker without TLS or SASL. */
+  public static Properties clientProperties(String bootstrapServers) {
+    Properties props = new Properties();
+    props.setProperty("bootstrap.servers", bootstrapServers);
+    return props;
+  }
+
   /** A source of raw records from one topic; parsing (and dead-lettering) happens downstream. */
   public static StreamInput<RawRecord> input(JobConfig config, TopicSpec topic, String jobName, Profile profile) {
     String name = config.topic(topic);
@@ -44,6 +62,8 @@ public final class KafkaIO {
       if (profile == Profile.LOW_LATENCY) {
         props.setProperty("fetch.max.wait.ms", String.valueOf(LOW_LATENCY_FETCH_MAX_WAIT_MS));
       }
+      // The job's own client properties last: they may tune what the profile chose.
+      props.putAll(config.kafka().clientProperties());
       KafkaSource<RawRecord> source =
           KafkaSource.<RawRecord>builder()
               .setBootstrapServers(config.bootstrapServers())
@@ -71,6 +91,7 @@ public final class KafkaIO {
     Properties props = new Properties();
     props.setProperty("linger.ms", profile == Profile.LOW_LATENCY ? "0" : "5");
     props.setProperty("compression.type", "lz4");
+    props.putAll(config.kafka().clientProperties());
     return KafkaSink.<OutRecord>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setKafkaProducerConfig(props)

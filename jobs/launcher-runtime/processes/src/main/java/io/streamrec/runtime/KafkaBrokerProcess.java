@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * then {@code kafka.Kafka server.properties}. The broker is ready when its PLAINTEXT port accepts connections and
  * its log says {@value #STARTED_LINE}. Everything listens on 127.0.0.1 only.
  *
+ * <p>With {@link Settings#withSaslSsl} it also listens for SASL_SSL (TLS with a given keystore, SASL PLAIN with given
+ * users) on its own port, for tests of secured clients: see {@link SaslSslListener}.
+ *
  * <p>The broker's output goes to {@code <workDir>/logs/kafka.log}, never to our console.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
@@ -49,13 +52,82 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Settings settings;
     private final int port;
     private final int controllerPort;
+    private final int saslSslPort;
     private final JvmProcess process;
 
-    private KafkaBrokerProcess(Settings settings, int port, int controllerPort, JvmProcess process) {
+    private KafkaBrokerProcess(Settings settings, int port, int controllerPort, int saslSslPort, JvmProcess process) {
         this.settings = settings;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslSslPort = saslSslPort;
         this.process = process;
+    }
+
+    /**
+     * A SASL_SSL listener on 127.0.0.1 beside the PLAINTEXT one, which stays for the controller, inter-broker
+     * traffic and the readiness check: a client that bootstraps here gets this listener's address in its metadata,
+     * so all its traffic is TLS and authenticated.
+     *
+     * <p>SASL PLAIN rather than SCRAM: PLAIN's users live in the broker's JAAS config, in {@code server.properties}
+     * (written owner-readable only), while SCRAM credentials in KRaft must be added by {@code StorageTool format
+     * --add-scram} on its command line, visible to every process of the machine, and only on the first format.
+     * Over TLS, PLAIN sends the password encrypted.
+     *
+     * @param port 0 picks a free one
+     * @param keystore a PKCS12 keystore with the broker's key and certificate (whose SAN names 127.0.0.1, for clients
+     *     that verify the host name, as they do by default)
+     * @param keystorePassword the keystore's and the key's password
+     * @param users user name to password; neither may hold {@code "}, {@code \} or a line break (JAAS quoting)
+     */
+    public record SaslSslListener(int port, Path keystore, String keystorePassword, Map<String, String> users) {
+        public static final String MECHANISM = "PLAIN";
+
+        public SaslSslListener {
+            Settings.checkPortOrZero(port, "SASL_SSL port");
+            Objects.requireNonNull(keystore, "keystore");
+            checkJaasText(keystorePassword, "keystorePassword");
+            users = Map.copyOf(users);
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("a SASL_SSL listener needs at least one user");
+            }
+            users.forEach((user, password) -> {
+                checkJaasText(user, "user name");
+                if (!user.matches("[A-Za-z0-9_.-]+")) {
+                    throw new IllegalArgumentException("user names are letters, digits, '_', '.' or '-': " + user);
+                }
+                checkJaasText(password, "password of " + user);
+            });
+        }
+
+        private static void checkJaasText(String s, String what) {
+            if (s == null || s.isEmpty() || s.chars().anyMatch(c -> c == '"' || c == '\\' || c == '\n' || c == '\r')) {
+                throw new IllegalArgumentException(what + " must be non-empty, without '\"', '\\' or line breaks");
+            }
+        }
+
+        /** Without the passwords: records print every component. */
+        @Override
+        public String toString() {
+            return "SaslSslListener[port=" + port + ", keystore=" + keystore + ", users=" + users.keySet() + "]";
+        }
+
+        Map<String, String> serverProperties() {
+            String prefix = "listener.name.sasl_ssl.";
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            new java.util.TreeMap<>(users).forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw)
+                    .append('"'));
+            jaas.append(';');
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("sasl.enabled.mechanisms", MECHANISM);
+            p.put(prefix + "sasl.enabled.mechanisms", MECHANISM);
+            p.put(prefix + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", jaas.toString());
+            p.put(prefix + "ssl.keystore.type", "PKCS12");
+            p.put(prefix + "ssl.keystore.location", keystore.toAbsolutePath().toString());
+            p.put(prefix + "ssl.keystore.password", keystorePassword);
+            p.put(prefix + "ssl.key.password", keystorePassword);
+            p.put(prefix + "ssl.client.auth", "none");
+            return p;
+        }
     }
 
     /**
@@ -69,6 +141,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
      * @param readyTimeout how long {@link #start} waits for the broker to be ready
      * @param brokerOverrides extra {@code server.properties} entries, applied last (changing the listeners or
      *     {@code node.id} this way defeats the readiness check)
+     * @param saslSsl a SASL_SSL listener besides the PLAINTEXT one, or null for none
      */
     public record Settings(
             Path classpathFile,
@@ -77,7 +150,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             int controllerPort,
             String heap,
             Duration readyTimeout,
-            Map<String, String> brokerOverrides) {
+            Map<String, String> brokerOverrides,
+            SaslSslListener saslSsl) {
 
         public static final int DEFAULT_PORT = 9092;
         public static final String DEFAULT_HEAP = "512m";
@@ -105,30 +179,42 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
         /** Port 9092, an automatic controller port, 512m heap, 60 s to get ready. */
         public static Settings of(Path classpathFile, Path workDir) {
-            return new Settings(classpathFile, workDir, DEFAULT_PORT, 0, DEFAULT_HEAP, DEFAULT_READY_TIMEOUT, Map.of());
+            return new Settings(classpathFile, workDir, DEFAULT_PORT, 0, DEFAULT_HEAP, DEFAULT_READY_TIMEOUT, Map.of(),
+                    null);
         }
 
         public Settings withPort(int port) {
-            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides);
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    saslSsl);
         }
 
         public Settings withControllerPort(int controllerPort) {
-            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides);
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    saslSsl);
         }
 
         public Settings withHeap(String heap) {
-            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides);
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    saslSsl);
         }
 
         public Settings withReadyTimeout(Duration readyTimeout) {
-            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides);
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    saslSsl);
         }
 
         public Settings withBrokerOverrides(Map<String, String> brokerOverrides) {
-            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides);
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    saslSsl);
         }
 
-        private static void checkPortOrZero(int port, String name) {
+        /** Adds a SASL_SSL listener ({@link SaslSslListener}). */
+        public Settings withSaslSsl(SaslSslListener saslSsl) {
+            return new Settings(classpathFile, workDir, port, controllerPort, heap, readyTimeout, brokerOverrides,
+                    Objects.requireNonNull(saslSsl, "saslSsl"));
+        }
+
+        static void checkPortOrZero(int port, String name) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException(name + " must be 0 (any free port) or a TCP port, was: " + port);
             }
@@ -154,6 +240,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 "port %d is in use: is another broker running? pass --kafka-port");
         int controllerPort = Ports.resolve(settings.controllerPort(),
                 "Kafka controller port %d is in use: pick another one or 0 for any free port");
+        int saslSslPort = 0;
+        if (settings.saslSsl() != null) {
+            do {
+                saslSslPort = Ports.resolve(settings.saslSsl().port(),
+                        "Kafka SASL_SSL port %d is in use: pick another one or 0 for any free port");
+            } while (settings.saslSsl().port() == 0 && (saslSslPort == port || saslSslPort == controllerPort));
+        }
 
         Path workDir = settings.workDir().toAbsolutePath();
         Path dataDir = workDir.resolve("data");
@@ -163,7 +256,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         Path serverProperties = workDir.resolve("server.properties");
         Path log4jProperties = workDir.resolve("log4j.properties");
         writeLines(serverProperties, "# Written by " + KafkaBrokerProcess.class.getName() + " on every start.",
-                serverProperties(port, controllerPort, dataDir, settings.brokerOverrides()));
+                serverProperties(port, controllerPort, dataDir, settings.brokerOverrides(), settings.saslSsl(),
+                        saslSslPort));
         writeLines(log4jProperties, "# Written by " + KafkaBrokerProcess.class.getName() + " on every start.",
                 log4jProperties());
 
@@ -190,7 +284,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         JvmProcess process = JvmProcess.start("Kafka broker",
                 JvmProcess.javaCommand(jvmArgs, classpath, "kafka.Kafka", List.of(serverProperties.toString())),
                 workDir, logFile, Map.of());
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(settings, port, controllerPort, process);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(settings, port, controllerPort, saslSslPort, process);
         try {
             broker.awaitReady(settings.readyTimeout());
         } catch (IOException | RuntimeException e) {
@@ -209,6 +303,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** "127.0.0.1:port" of the SASL_SSL listener. */
+    public String saslSslBootstrapServers() {
+        if (settings.saslSsl() == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: start it with Settings.withSaslSsl");
+        }
+        return Ports.LOOPBACK + ":" + saslSslPort;
     }
 
     public int controllerPort() {
@@ -254,7 +356,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             // The log line alone is not enough (the acceptor could still be binding); the port alone is not
             // either (the socket server accepts before the broker has caught up with the metadata log).
             if (ProcessLogs.contains(logFile(), STARTED_LINE)
-                    && Ports.acceptsConnections(Ports.LOOPBACK, port, Duration.ofSeconds(1))) {
+                    && Ports.acceptsConnections(Ports.LOOPBACK, port, Duration.ofSeconds(1))
+                    && (saslSslPort == 0
+                            || Ports.acceptsConnections(Ports.LOOPBACK, saslSslPort, Duration.ofSeconds(1)))) {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -274,16 +378,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     static List<String> serverProperties(int port, int controllerPort, Path dataDir, Map<String, String> overrides) {
+        return serverProperties(port, controllerPort, dataDir, overrides, null, 0);
+    }
+
+    static List<String> serverProperties(int port, int controllerPort, Path dataDir, Map<String, String> overrides,
+            SaslSslListener saslSsl, int saslSslPort) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         // A static voter set: the simplest KRaft quorum for one node, and it does not pin the controller port in
         // the metadata log, so an automatic controller port may change between restarts on the same work dir.
         p.put("controller.quorum.voters", NODE_ID + "@" + Ports.LOOPBACK + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + Ports.LOOPBACK + ":"
-                + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String secure = saslSsl == null ? "" : ",SASL_SSL://" + Ports.LOOPBACK + ":" + saslSslPort;
+        p.put("listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + secure + ",CONTROLLER://" + Ports.LOOPBACK
+                + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + secure);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + (saslSsl == null ? "" : "SASL_SSL:SASL_SSL,")
+                + "CONTROLLER:PLAINTEXT");
+        if (saslSsl != null) {
+            p.putAll(saslSsl.serverProperties());
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.toString());
@@ -353,6 +467,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         List<String> all = new ArrayList<>();
         all.add(header);
         all.addAll(lines);
+        // Owner-only before anything is written: server.properties holds the SASL users' passwords, if any.
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system
+        }
         Files.write(file, all, StandardCharsets.UTF_8);
     }
 }

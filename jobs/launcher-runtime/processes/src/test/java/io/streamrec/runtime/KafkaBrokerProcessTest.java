@@ -56,6 +56,30 @@ class KafkaBrokerProcessTest {
     }
 
     @Test
+    void aSaslSslListenerBesideThePlaintextOne() {
+        KafkaBrokerProcess.SaslSslListener secure = new KafkaBrokerProcess.SaslSslListener(0, Path.of("/w/broker.p12"),
+                "ks-pw", Map.of("app", "app-pw", "admin", "admin-pw"));
+        List<String> lines =
+                KafkaBrokerProcess.serverProperties(9092, 9093, Path.of("/w/data"), Map.of(), secure, 9094);
+
+        assertThat(lines).contains(
+                "listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9094,CONTROLLER://127.0.0.1:9093",
+                "advertised.listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9094",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required user_admin=\"admin-pw\" user_app=\"app-pw\";",
+                "listener.name.sasl_ssl.ssl.keystore.location=/w/broker.p12",
+                "listener.name.sasl_ssl.ssl.keystore.password=ks-pw");
+        assertThat(secure.toString()).doesNotContain("pw");
+        assertThatThrownBy(() -> new KafkaBrokerProcess.SaslSslListener(0, Path.of("k"), "ks", Map.of("a", "x\"y")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KafkaBrokerProcess.SaslSslListener(0, Path.of("k"), "ks", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void settingsDefaultsAndValidation() {
         KafkaBrokerProcess.Settings s = KafkaBrokerProcess.Settings.of(Path.of("cp.txt"), Path.of("work"));
         assertThat(s.port()).isEqualTo(9092);

@@ -15,6 +15,7 @@ import io.streamrec.datasets.eval.InteractionLog;
 import io.streamrec.datasets.eval.Recommender;
 import io.streamrec.datasets.eval.TemporalSplit;
 import io.streamrec.jobs.common.JobConfig;
+import io.streamrec.jobs.common.KafkaIO;
 import io.streamrec.jobs.feature.FeatureJob;
 import io.streamrec.jobs.index.IndexJob;
 import io.streamrec.jobs.serving.ServingJob;
@@ -170,7 +171,8 @@ public final class PipelineEvaluation implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       progress.line("Flink web UI: " + stack.webUrl() + "   Kafka: " + stack.bootstrapServers());
-      try (RecClient client = new RecClient(stack.bootstrapServers(), stack.jobConfig().topicPrefix())) {
+      try (RecClient client =
+          new RecClient(KafkaIO.clientProperties(stack.jobConfig()), stack.jobConfig().topicPrefix())) {
         produce(client, replay, progress);
         waitForConsumers(stack, progress);
         waitForStoreAndIndex(stack.jobConfig(), replay, progress);
@@ -258,7 +260,7 @@ public final class PipelineEvaluation implements Callable<Integer> {
     reads.put(ServingJob.NAME, new String[] {c.topic(Topics.INTERACTIONS)});
     reads.put(IndexJob.NAME, new String[] {c.topic(Topics.ITEMS)});
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(catchUpMinutes);
-    try (ConsumerLag lag = new ConsumerLag(stack.bootstrapServers())) {
+    try (ConsumerLag lag = new ConsumerLag(KafkaIO.clientProperties(stack.jobConfig()))) {
       while (true) {
         Map<String, Long> behind = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> e : reads.entrySet()) {
