@@ -92,7 +92,9 @@ import picocli.CommandLine.Option;
  *
  * With the feature job cancelled, {@link SqlAnchor} — the windowed counts a user would write in Flink SQL instead —
  * reads the same interactions topic from the start, alone on the cluster; its rate and CPU per interaction are
- * printed beside ours, with the ratio ({@code BENCH features-anchor …}). {@code --no-anchor} skips it.
+ * printed beside ours, with the ratio ({@code BENCH features-anchor …}). {@code --no-anchor} skips it. With {@code
+ * --anchor-rounds N} the feature job runs again over the whole topic before each further anchor run, so that the
+ * two alternate: phase 1 is the job's cold start (the JIT compiles while it runs), the later rounds are warm.
  *
  * <p>The last line of the output is {@code BENCH features events_per_s=<n> freshness_p99_ms=<n>}.
  */
