@@ -170,18 +170,10 @@ public final class Bytes {
       }
     }
 
-    /** The next {@code n} bytes as UTF-8, from {@code pool} when it holds that string. */
-    String readPooled(StringPool pool, int n) throws EOFException {
+    /** The next {@code n} bytes as UTF-8, from {@code pool} when it holds that string, else decoded in place. */
+    String readUtf8(int n, StringPool pool) throws EOFException {
       need(n);
-      String s = pool.get(buf, pos, n);
-      pos += n;
-      return s;
-    }
-
-    /** The next {@code n} bytes as UTF-8, decoded straight from the buffer. */
-    String readUtf8(int n) throws EOFException {
-      need(n);
-      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+      String s = pool != null ? pool.get(buf, pos, n) : new String(buf, pos, n, StandardCharsets.UTF_8);
       pos += n;
       return s;
     }

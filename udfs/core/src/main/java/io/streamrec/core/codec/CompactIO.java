@@ -88,25 +88,24 @@ public final class CompactIO {
   }
 
   public static String readString(DataInput in) throws IOException {
+    return readString(in, null);
+  }
+
+  /**
+   * {@link #readString}, the string taken from {@code pool} when it holds it (see {@link StringPool}); a null pool
+   * decodes every string. Strings are decoded straight from a {@link Bytes.Reader}'s buffer.
+   */
+  public static String readString(DataInput in, StringPool pool) throws IOException {
     int n = readVarInt(in);
     if (n == 0) {
       return null;
     }
     if (in instanceof Bytes.Reader r) {
-      return r.readUtf8(n - 1);
+      return r.readUtf8(n - 1, pool);
     }
     byte[] b = new byte[n - 1];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);
-  }
-
-  /** {@link #readString}, the string taken from {@code pool} when it holds it (see {@link StringPool}). */
-  public static String readString(DataInput in, StringPool pool) throws IOException {
-    if (!(in instanceof Bytes.Reader r)) {
-      return readString(in);
-    }
-    int n = readVarInt(in);
-    return n == 0 ? null : r.readPooled(pool, n - 1);
   }
 
   public static void writeStrings(DataOutput out, String[] a) throws IOException {
@@ -117,14 +116,10 @@ public final class CompactIO {
   }
 
   public static String[] readStrings(DataInput in) throws IOException {
-    String[] a = new String[readVarInt(in)];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = readString(in);
-    }
-    return a;
+    return readStrings(in, null);
   }
 
-  /** {@link #readStrings}, each string taken from {@code pool} when it holds it. */
+  /** {@link #readStrings}, each string taken from {@code pool} when it holds it (null: none). */
   public static String[] readStrings(DataInput in, StringPool pool) throws IOException {
     String[] a = new String[readVarInt(in)];
     for (int i = 0; i < a.length; i++) {
