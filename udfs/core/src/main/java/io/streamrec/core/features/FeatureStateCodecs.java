@@ -276,15 +276,19 @@ public final class FeatureStateCodecs {
     return out;
   }
 
+  /** The {@link RecentIds#hash} of each id: how formats that kept ids are read into the forms that keep hashes. */
+  private static long[] hashes(String[] ids) {
+    long[] out = new long[ids.length];
+    for (int k = 0; k < ids.length; k++) {
+      out[k] = RecentIds.hash(ids[k]);
+    }
+    return out;
+  }
+
   /** Format 4: the recent events' id hashes; formats 1–3 held the ids, hashed here as the state now does. */
   private static long[] readRecentEventHashes(DataInput in, int version) throws IOException {
     if (version < 4) {
-      String[] ids = readStrings(in);
-      long[] hashes = new long[ids.length];
-      for (int k = 0; k < ids.length; k++) {
-        hashes[k] = RecentIds.hash(ids[k]);
-      }
-      return hashes;
+      return hashes(readStrings(in));
     }
     long[] hashes = new long[readVarInt(in)];
     for (int k = 0; k < hashes.length; k++) {
@@ -313,11 +317,7 @@ public final class FeatureStateCodecs {
     r.capacity = readVarInt(in);
     r.next = readVarInt(in);
     if (version == 1) {
-      String[] ids = readStrings(in);
-      r.hashes = new long[ids.length];
-      for (int i = 0; i < ids.length; i++) {
-        r.hashes[i] = RecentIds.hash(ids[i]);
-      }
+      r.hashes = hashes(readStrings(in));
       return r;
     }
     int n = readVarInt(in);
