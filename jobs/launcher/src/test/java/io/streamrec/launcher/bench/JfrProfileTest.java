@@ -69,4 +69,25 @@ class JfrProfileTest {
     assertThat(JfrProfile.matchesPrefix("org.apache.kafkaesque.X", "org.apache.kafka")).isFalse();
     assertThat(categorize("java.lang.Thread.run")).isEqualTo(JfrProfile.OTHER);
   }
+
+  /** The allocation summary adds the sampled weights up to about what was allocated, by kind of work and class. */
+  @Test
+  void allocationSamplesAddUpToWhatWasAllocated(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    JfrProfile jfr = JfrProfile.start(java.time.Duration.ofMillis(10));
+    assertThat(jfr).as("Flight Recorder in this JVM").isNotNull();
+    long sink = 0;
+    for (int k = 0; k < 20_000; k++) {
+      byte[] b = new byte[10_000]; // 200 MB in all, from this class: "benchmark harness"
+      b[k % b.length] = (byte) k;
+      sink += b[k % b.length];
+    }
+    JfrProfile.Profile p = jfr.stop(dir.resolve("alloc.jfr"));
+    JfrProfile.Allocations a = p.allocations();
+    assertThat(sink).isNotZero();
+    assertThat(a.samples()).isPositive();
+    assertThat(a.bytes()).as("sampled weights ≈ bytes allocated").isGreaterThan(100_000_000L);
+    assertThat(a.bytesByCategory().get("benchmark harness")).isGreaterThan(100_000_000L);
+    assertThat(a.topClasses()).containsKey("[B");
+  }
 }
